@@ -1,0 +1,76 @@
+"""The KLEEMA support-committee site."""
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from petition import config as settings
+from petition.extensions import babel, csrf, db, limiter, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(settings.INSTANCE),
+        template_folder=str(settings.ROOT / "templates"),
+        static_folder=str(settings.ROOT / "static"),
+    )
+    app.config.update(
+        BABEL_DEFAULT_LOCALE="fr",
+        BABEL_TRANSLATION_DIRECTORIES=str(settings.ROOT / "petition" / "translations"),
+    )
+    app.config.update(settings.from_environment(settings.INSTANCE))
+    if test_config:
+        app.config.update(test_config)
+    settings.check_production(app.config)
+
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from petition import cli, errors
+
+    errors.register(app)
+    cli.register(app)
+
+    if app.config["AUTO_SETUP"]:
+        with app.app_context():
+            cli.setup_database()
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from petition import database, i18n, security
+
+    db.init_app(app)
+    with app.app_context():
+        database.configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.after_request(i18n.remember_choice)
+    app.after_request(security.add_headers)
+    app.jinja_env.globals.update(LANGUAGES=i18n.LANGUAGES, RTL=i18n.RTL)
+
+    from flask_babel import format_date, format_decimal, get_locale
+
+    from petition.core import countries, text
+
+    app.jinja_env.filters.update(
+        paragraphs=text.paragraphs, format_decimal=format_decimal, format_date=format_date
+    )
+    app.jinja_env.globals.update(country_name=countries.name, get_locale=get_locale)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from petition.api.views import bp as api
+    from petition.petitions.views import bp as petitions
+    from petition.signing.views import bp as signing
+
+    for blueprint in (petitions, signing, api):
+        app.register_blueprint(blueprint)
+
+    import petition.models  # noqa: F401  (every model known to Alembic and create_all)

@@ -1,0 +1,44 @@
+"""Engine set-up shared by every feature: SQLite pragmas, portable upserts and id types."""
+
+from flask import has_request_context, request
+from sqlalchemy import BigInteger, Integer, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from petition.extensions import db
+
+# SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a BIGINT identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys and a busy timeout, and write transactions that take the lock up front.
+
+    With a deferred BEGIN, a transaction that reads and then writes fails at once with
+    SQLITE_BUSY when another writer committed in between; taking the write lock at BEGIN for
+    POST requests and background jobs makes concurrent writers queue instead of failing.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def upsert_increment(table, keys: dict, column: str, amount: int):
+    """INSERT … ON CONFLICT DO UPDATE column = column + amount, on SQLite and PostgreSQL."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table).values(**keys, **{column: amount})
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_={column: table.c[column] + amount})

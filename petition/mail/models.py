@@ -1,0 +1,33 @@
+from datetime import datetime
+
+from sqlalchemy import Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from petition.core.time import utcnow
+from petition.database import BigId
+from petition.extensions import db
+
+
+class OutboxMail(db.Model):
+    """A mail to send, written in the same transaction as the change that causes it."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        Index("ix_mail_outbox_due", "sent_dt", "next_attempt_dt"),
+        Index("ix_mail_outbox_recipient", "recipient_key", "created_dt"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    recipient_key: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(40))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until_dt: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    sent_dt: Mapped[datetime | None]
+    failed_dt: Mapped[datetime | None]

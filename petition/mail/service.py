@@ -1,0 +1,159 @@
+"""The outbox: enqueue mail inside the caller's transaction, deliver it later with retries."""
+
+import logging
+import smtplib
+import threading
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import func, or_, select
+
+from petition.core.time import utcnow
+from petition.extensions import db
+from petition.mail.models import OutboxMail
+from petition.mail.transport import PermanentFailure, transport_for
+
+log = logging.getLogger(__name__)
+
+CLAIM = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def _render_block(template_name: str, block: str, context: dict) -> str:
+    """A mail template holds a `subject` and a `body` block, rendered apart."""
+    template = current_app.jinja_env.get_template(template_name)
+    return "".join(template.blocks[block](template.new_context(context))).strip()
+
+
+def enqueue(*, recipient: str, recipient_key: str, template: str, locale: str, **context) -> OutboxMail:
+    """Add a mail to the session; it is sent only if the caller's transaction commits."""
+    name = f"mail/{template}.txt"
+    with force_locale(locale):
+        subject = _render_block(name, "subject", context)
+        body = _render_block(name, "body", context)
+    domain = current_app.config["BASE_URL"].split("//", 1)[-1].split("/")[0].split(":")[0] or "localhost"
+    mail = OutboxMail(
+        message_id=make_msgid(domain=domain),
+        recipient=recipient,
+        recipient_key=recipient_key,
+        subject=subject,
+        body_text=body.strip() + "\n",
+        kind=template,
+    )
+    db.session.add(mail)
+    return mail
+
+
+def sent_recently(recipient_key: str, since: timedelta = timedelta(days=1)) -> int:
+    """How many mails were queued for this address lately (the cap against inbox bombing)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMail)
+        .where(OutboxMail.recipient_key == recipient_key, OutboxMail.created_dt >= utcnow() - since)
+    )
+
+
+def build_message(mail: OutboxMail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
+    message["Message-ID"] = mail.message_id
+    message["Date"] = formatdate(localtime=False)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(mail.body_text)
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _claim(limit: int, now: datetime) -> list[int]:
+    """Mark due mails as taken for a while, so that parallel senders never pick the same one."""
+    rows = db.session.scalars(
+        select(OutboxMail)
+        .where(
+            OutboxMail.sent_dt.is_(None),
+            OutboxMail.failed_dt.is_(None),
+            OutboxMail.next_attempt_dt <= now,
+            or_(OutboxMail.claimed_until_dt.is_(None), OutboxMail.claimed_until_dt < now),
+        )
+        .order_by(OutboxMail.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in rows:
+        row.claimed_until_dt = now + CLAIM
+    ids = [row.id for row in rows]
+    db.session.commit()
+    return ids
+
+
+def deliver_due(limit: int = 100) -> tuple[int, int]:
+    """Send what is due; returns (sent, postponed). A failed attempt is retried with back-off."""
+    ids = _claim(limit, utcnow())
+    if not ids:
+        return 0, 0
+    sent = postponed = 0
+    try:
+        transport = transport_for(current_app.config["MAIL_URL"])
+        with transport:
+            for mail_id in ids:
+                mail = db.session.get(OutboxMail, mail_id)
+                try:
+                    transport.send(build_message(mail))
+                except PermanentFailure as error:
+                    mail.failed_dt = utcnow()
+                    mail.last_error = str(error)[:500]
+                    postponed += 1
+                except (smtplib.SMTPException, OSError) as error:
+                    _postpone(mail, error)
+                    postponed += 1
+                else:
+                    mail.sent_dt = utcnow()
+                    mail.attempts += 1
+                    sent += 1
+                mail.claimed_until_dt = None
+                db.session.commit()
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("mail server unavailable: %s", error)
+        db.session.rollback()
+        for mail in db.session.scalars(
+            select(OutboxMail).where(OutboxMail.id.in_(ids), OutboxMail.sent_dt.is_(None))
+        ):
+            _postpone(mail, error)
+            postponed += 1
+        db.session.commit()
+    return sent, postponed
+
+
+def _postpone(mail: OutboxMail, error: Exception) -> None:
+    mail.attempts += 1
+    mail.last_error = f"{type(error).__name__}: {error}"[:500]
+    mail.next_attempt_dt = utcnow() + backoff(mail.attempts)
+    mail.claimed_until_dt = None
+
+
+def run_sender(app, interval: float, stop: threading.Event) -> None:
+    """Deliver due mail every `interval` seconds until `stop` is set."""
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                while deliver_due()[0]:
+                    pass
+            except Exception:
+                log.exception("mail sender failed; retrying")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+        stop.wait(interval)
+
+
+def start_background_sender(app, interval: float = 1.0) -> threading.Event:
+    stop = threading.Event()
+    threading.Thread(target=run_sender, args=(app, interval, stop), name="mail-sender", daemon=True).start()
+    return stop

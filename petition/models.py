@@ -1,0 +1,8 @@
+"""Every model, imported in one place so that Alembic sees the whole schema."""
+
+from petition.counting.models import CountShard
+from petition.mail.models import OutboxMail
+from petition.petitions.models import Petition
+from petition.signing.models import Signature, SignatureStatus
+
+__all__ = ["CountShard", "OutboxMail", "Petition", "Signature", "SignatureStatus"]

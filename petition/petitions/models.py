@@ -1,0 +1,32 @@
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from petition.core.time import utcnow
+from petition.extensions import db
+
+
+class Petition(db.Model):
+    __tablename__ = "petitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    addressee: Mapped[str] = mapped_column(String(200))
+    letter: Mapped[str] = mapped_column(Text)
+    background: Mapped[str] = mapped_column(Text)
+    demands: Mapped[str] = mapped_column(Text)
+    goal: Mapped[int] = mapped_column(default=50000)
+    is_open: Mapped[bool] = mapped_column(default=True)
+    is_featured: Mapped[bool] = mapped_column(default=False)
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_dt: Mapped[datetime | None]
+
+    @property
+    def demand_list(self) -> list[str]:
+        return [line.strip() for line in self.demands.splitlines() if line.strip()]
+
+    def __repr__(self) -> str:
+        return f"<Petition {self.slug}>"
