@@ -1,0 +1,62 @@
+"""The outbox: a mail server that is down delays mail but loses none."""
+
+from sqlalchemy import select
+
+from petition.extensions import db
+from petition.mail.models import OutboxMail
+from tests.conftest import free_port
+
+
+def outbox(app):
+    with app.app_context():
+        rows = db.session.scalars(select(OutboxMail)).all()
+        db.session.expunge_all()
+        return rows
+
+
+def test_signing_works_while_the_mail_server_is_down_and_mail_follows(app, signer, smtp_sink, client):
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
+    assert signer.sign().status_code == 303
+    assert signer.deliver() == (0, 1)
+    [queued] = outbox(app)
+    assert queued.sent_dt is None and queued.attempts == 1 and "Connection" in queued.last_error
+    assert smtp_sink.messages == []
+
+    # Back-off: not retried before its time.
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{smtp_sink.port}"
+    assert signer.deliver() == (0, 0)
+    with app.app_context():
+        row = db.session.get(OutboxMail, queued.id)
+        row.next_attempt_dt = row.created_dt
+        db.session.commit()
+    assert signer.deliver() == (1, 0)
+    [mail] = smtp_sink.to("fatima@example.org")
+    assert mail["Message-ID"] == queued.message_id
+    assert signer.deliver() == (0, 0)  # never sent twice
+    signer.press_button(signer.confirm_link("fatima@example.org"))
+    assert signer.count() == 1
+
+
+def test_mail_is_written_in_the_same_transaction_as_the_signature(app, signer):
+    signer.sign()
+    [mail] = outbox(app)
+    assert mail.recipient == "fatima@example.org" and mail.kind == "signing/confirm"
+    assert "http://localhost/confirm/" in mail.body_text
+
+
+def test_file_transport_writes_eml_and_prints_links(app, signer, tmp_path, capsys):
+    app.config["MAIL_URL"] = f"file://{tmp_path}"
+    signer.sign()
+    assert signer.deliver() == (1, 0)
+    [eml] = tmp_path.glob("*.eml")
+    content = eml.read_text()
+    assert "Subject: =?utf-8?q?Confirmez" in content or "Subject: Confirmez" in content
+    printed = capsys.readouterr().out
+    assert "http://localhost/confirm/" in printed
+
+
+def test_mail_cli_sends_the_queue(app, signer, runner, smtp_sink):
+    signer.sign()
+    result = runner.invoke(args=["mail", "send"])
+    assert "1 mail(s) sent." in result.output
+    assert len(smtp_sink.to("fatima@example.org")) == 1
