@@ -83,6 +83,7 @@ def app(tmp_path_factory, smtp_sink):
             "MAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
             "BASE_URL": "http://localhost",
             "SIGN_MIN_SECONDS": 0,
+            "MICROCACHE_SECONDS": 0,
             "RATELIMIT_ENABLED": True,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
             "TESTING": True,

@@ -1,0 +1,218 @@
+"""Bulk data for benchmarks, written straight with the database driver (executemany on SQLite,
+COPY on PostgreSQL): a million signatures take seconds, not a million requests.
+
+The count shards are written to match the confirmed signatures, so `flask counts reconcile`
+finds the count exact after seeding.
+"""
+
+import random
+import secrets
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import create_engine
+
+from petition.core.time import utcnow
+from petition.counting.service import SHARDS
+from petition.signing.service import CONFIRM
+
+BATCH = 50_000
+COUNTRIES = ["FR"] * 40 + ["BE"] * 12 + ["ES"] * 10 + ["IT"] * 10 + ["NL"] * 6 + ["CA"] * 6
+COUNTRIES += ["DE", "US", "GB", "CH", "MA", "SE", "NO", "AE", "SA", "QA"] * 2
+
+SIGNATURE_COLUMNS = (
+    "petition_id",
+    "token",
+    "status",
+    "first_name",
+    "last_name",
+    "email",
+    "email_canonical",
+    "country",
+    "city",
+    "reason",
+    "is_subscriber",
+    "show_name",
+    "wants_updates",
+    "consent_wording",
+    "locale",
+    "created_dt",
+    "confirmed_dt",
+)
+FIRST_NAMES = [
+    "Fatima",
+    "Mohamed",
+    "Khadija",
+    "Youssef",
+    "Aïcha",
+    "Karim",
+    "Salma",
+    "Rachid",
+    "Nadia",
+    "Omar",
+]
+LAST_NAMES = ["Benali", "El Amrani", "Alaoui", "Bennani", "Tazi", "Idrissi", "Chraibi", "Ouazzani"]
+CITIES = ["Lyon", "Bruxelles", "Madrid", "Milan", "Montréal", "Rotterdam", None, None]
+
+
+class Database:
+    """A raw driver connection, with the two ways of writing many rows fast."""
+
+    def __init__(self, url: str):
+        self.engine = create_engine(url)
+        self.dialect = self.engine.dialect.name
+        self.connection = self.engine.raw_connection()
+
+    def close(self) -> None:
+        self.connection.close()
+        self.engine.dispose()
+
+    def scalar(self, sql: str, *params):
+        cursor = self.connection.cursor()
+        cursor.execute(sql.replace("?", "%s") if self.dialect == "postgresql" else sql, params)
+        row = cursor.fetchone()
+        cursor.close()
+        return row[0] if row else None
+
+    def petition_id(self, slug: str = "kleema") -> int:
+        return self.scalar("SELECT id FROM petitions WHERE slug = ?", slug)
+
+    def write_rows(self, table: str, columns: tuple[str, ...], rows: Iterator[tuple]) -> int:
+        written = 0
+        cursor = self.connection.cursor()
+        if self.dialect == "postgresql":
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    written += 1
+        else:
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608 (names from this module)
+            batch = []
+            for row in rows:
+                batch.append(tuple(_sqlite_value(v) for v in row))
+                if len(batch) == BATCH:
+                    cursor.executemany(sql, batch)
+                    written += len(batch)
+                    batch.clear()
+            if batch:
+                cursor.executemany(sql, batch)
+                written += len(batch)
+        self.connection.commit()
+        cursor.close()
+        return written
+
+    def analyze(self) -> None:
+        cursor = self.connection.cursor()
+        cursor.execute("ANALYZE")
+        self.connection.commit()
+        cursor.close()
+
+
+def _sqlite_value(value):
+    """SQLAlchemy stores SQLite datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff' and booleans as 0/1."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _signature_rows(petition_id: int, count: int, status: str, prefix: str, start: datetime):
+    rng = random.Random(prefix)
+    for n in range(count):
+        created = start + timedelta(milliseconds=n)
+        address = f"{prefix}{n}@example.org"
+        yield (
+            petition_id,
+            secrets.token_urlsafe(18),
+            status,
+            rng.choice(FIRST_NAMES),
+            rng.choice(LAST_NAMES),
+            address,
+            address,
+            rng.choice(COUNTRIES),
+            rng.choice(CITIES),
+            None,
+            rng.random() < 0.8,
+            rng.random() < 0.5,
+            rng.random() < 0.3,
+            "seeded",
+            "fr",
+            created,
+            created + timedelta(minutes=5) if status == "confirmed" else None,
+        )
+
+
+def confirmed_signatures(url: str, count: int, prefix: str = "seeded-") -> int:
+    """`count` confirmed signatures, and count shards that add up to them, country by country."""
+    database = Database(url)
+    try:
+        petition_id = database.petition_id()
+        per_country: Counter[str] = Counter()
+        start = datetime(2009, 9, 8)
+
+        def rows():
+            for row in _signature_rows(petition_id, count, "confirmed", prefix, start):
+                per_country[row[7]] += 1
+                yield row
+
+        written = database.write_rows("signatures", SIGNATURE_COLUMNS, rows())
+        database.write_rows(
+            "count_shards",
+            ("petition_id", "country", "shard", "total"),
+            _shards(petition_id, per_country, database),
+        )
+        database.analyze()
+        return written
+    finally:
+        database.close()
+
+
+def _shards(petition_id: int, per_country: Counter, database: Database):
+    """Add the seeded numbers to shards that do not exist yet (a fresh or near-empty database)."""
+    for country, total in per_country.items():
+        used = {
+            row
+            for row in range(SHARDS)
+            if database.scalar(
+                "SELECT 1 FROM count_shards WHERE petition_id = ? AND country = ? AND shard = ?",
+                petition_id,
+                country,
+                row,
+            )
+        }
+        free = [shard for shard in range(SHARDS) if shard not in used]
+        if not free:
+            raise RuntimeError(f"every count shard of {country} is taken; seed before counting")
+        share, rest = divmod(total, len(free))
+        for index, shard in enumerate(free):
+            yield (petition_id, country, shard, share + (1 if index < rest else 0))
+
+
+def pending_signatures(url: str, count: int, secret: str, prefix: str = "pending-") -> list[str]:
+    """`count` signatures waiting for confirmation; returns the path of each one's mailed link."""
+    database = Database(url)
+    serializer = URLSafeTimedSerializer(secret, salt=CONFIRM)
+    tokens: list[str] = []
+    try:
+        petition_id = database.petition_id()
+
+        def rows():
+            for row in _signature_rows(petition_id, count, "pending", prefix, utcnow()):
+                tokens.append(row[1])
+                yield row
+
+        database.write_rows("signatures", SIGNATURE_COLUMNS, rows())
+    finally:
+        database.close()
+    return [f"/confirm/{serializer.dumps(token)}" for token in tokens]
+
+
+def count_rows(url: str, sql: str, *params) -> int:
+    database = Database(url)
+    try:
+        return int(database.scalar(sql, *params) or 0)
+    finally:
+        database.close()
