@@ -1,0 +1,55 @@
+"""The one-second cache of the hot public reads: fast for a crowd, never wrong for long or for a signer."""
+
+import pytest
+
+from petition.core import microcache
+from tests.conftest import GOOD, form_tokens
+
+
+@pytest.fixture
+def one_second_cache(app, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(microcache.time, "monotonic", lambda: now[0])
+    app.config["MICROCACHE_SECONDS"] = 1
+    microcache.clear()
+    yield now
+    microcache.clear()
+
+
+def test_new_visitors_share_the_page_but_each_gets_a_token_that_works(app, one_second_cache, signer):
+    first, second = app.test_client(), app.test_client()
+    tokens = [
+        form_tokens(client.get("/petitions/kleema").get_data(as_text=True)) for client in (first, second)
+    ]
+    assert tokens[0]["csrf_token"] != tokens[1]["csrf_token"]
+    for n, (client, token) in enumerate(zip((first, second), tokens, strict=True)):
+        data = {**GOOD, "email": f"visitor{n}@example.org", **token}
+        assert client.post("/petitions/kleema/sign", data=data).status_code == 303
+    # Someone else's token is refused: the cached page never hands out one visitor's token to another.
+    stolen = {**GOOD, "email": "thief@example.org", **tokens[0]}
+    assert app.test_client().post("/petitions/kleema/sign", data=stolen).status_code == 400
+
+
+def test_count_is_at_most_a_second_old(app, one_second_cache, signer):
+    assert signer.count() == 0
+    signer.sign_and_confirm()
+    visitor = app.test_client()
+    assert visitor.get("/api/petitions/kleema").get_json()["count"] == 0
+    one_second_cache[0] += 1.01
+    assert visitor.get("/api/petitions/kleema").get_json()["count"] == 1
+
+
+def test_a_signer_who_comes_back_to_the_page_sees_the_count_with_their_signature(
+    app, one_second_cache, signer, client
+):
+    app.test_client().get("/petitions/kleema")  # a new visitor fills the cache with "0 signatures"
+    signer.sign_and_confirm()
+    html = client.get("/petitions/kleema").get_data(as_text=True)
+    assert "data-count>1</strong>" in html
+
+
+def test_unknown_petition_is_still_a_404_from_the_cache(app, one_second_cache):
+    visitor = app.test_client()
+    for _ in range(2):
+        assert visitor.get("/api/petitions/nope").status_code == 404
+        assert app.test_client().get("/petitions/nope").status_code == 404
