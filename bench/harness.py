@@ -7,6 +7,7 @@ several people can run benchmarks on one machine without colliding.
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -325,6 +326,7 @@ class MailSink:
         self.port = port
         self.message_ids: list[str] = []
         self.recipients: list[str] = []
+        self.confirm_links: dict[str, str] = {}
         self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
@@ -334,6 +336,9 @@ class MailSink:
         message = email.message_from_bytes(envelope.content, policy=default)
         self.message_ids.append(str(message["Message-ID"]))
         self.recipients.append(str(message["To"]))
+        found = re.search(r"https?://[^/\s]+(/confirm/\S+)", message.get_content())
+        if found:
+            self.confirm_links[str(message["To"]).strip().casefold()] = found.group(1)
         return "250 OK"
 
     def start(self) -> "MailSink":
@@ -374,3 +379,66 @@ def stop_process(process: subprocess.Popen | None) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class Site:
+    """The site with its own database and as many gunicorn instances as asked, stopped on exit.
+
+    With `database_url` and `fresh=False` it serves an existing, set-up database (the tests' one).
+    """
+
+    def __init__(
+        self,
+        db: str = "sqlite",
+        database_url: str | None = None,
+        redis_url: str | None = None,
+        mail_url: str | None = None,
+        fresh: bool = True,
+        ports: list[int] | None = None,
+        **settings,
+    ):
+        self.db = db
+        self.database_url = database_url
+        self.redis_url = redis_url
+        self.mail_url = mail_url
+        self.fresh = fresh
+        self.ports = list(ports or [])
+        self.settings = settings
+        self.servers: list[Server] = []
+        self.workdir = Path(tempfile.mkdtemp(prefix="kleema-site-"))
+
+    def __enter__(self) -> "Site":
+        if self.fresh:
+            self.database_url = fresh_database(self.db, self.workdir, self.database_url)
+        self.mail_url = self.mail_url or f"file://{self.workdir / 'mail'}"
+        if self.fresh:
+            setup_database(self.env(0))
+        return self
+
+    def env(self, port: int) -> dict:
+        # The site is set up once above: workers starting together must not all migrate.
+        return site_environment(
+            self.database_url,
+            self.mail_url,
+            port,
+            self.redis_url,
+            **{"AUTO_SETUP": "false", **self.settings},
+        )
+
+    def serve(self, workers: int = 4, port: int | None = None) -> Server:
+        port = port or (self.ports.pop(0) if self.ports else free_port())
+        server = Server(
+            app="app:app",
+            port=port,
+            env=self.env(port),
+            workers=workers,
+            log=self.workdir / f"gunicorn-{port}.log",
+        )
+        self.servers.append(server)
+        return server.start("/api/petitions/kleema")
+
+    def __exit__(self, *exc):
+        for server in self.servers:
+            server.stop()
+        if not any(exc):
+            shutil.rmtree(self.workdir, ignore_errors=True)

@@ -56,6 +56,7 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "SIGN_MIN_SECONDS": _int("SIGN_MIN_SECONDS", 3),
         "MAILS_PER_ADDRESS_PER_DAY": _int("MAILS_PER_ADDRESS_PER_DAY", 3),
+        "MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 30),
         "CONFIRM_TOKEN_DAYS": _int("CONFIRM_TOKEN_DAYS", 30),
         "WITHDRAW_TOKEN_DAYS": _int("WITHDRAW_TOKEN_DAYS", 730),
         "PETITION_GOAL": _int("PETITION_GOAL", 50000),

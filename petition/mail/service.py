@@ -69,7 +69,8 @@ def build_message(mail: OutboxMail) -> EmailMessage:
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    first = current_app.config.get("MAIL_RETRY_SECONDS", 30)
+    return min(timedelta(seconds=first * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
 def _claim(limit: int, now: datetime) -> list[int]:
