@@ -43,7 +43,7 @@ def test_an_account_made_with_the_cli_from_stdin_can_log_in(app, client, runner)
     assert response.status_code == 303
     assert response.headers["Location"] == "/admin/"
     dashboard = client.get("/admin/").get_data(as_text=True)
-    assert "Connecté(e) en tant que Nadia" in dashboard
+    assert "Connecté(e) en tant que <bdi>Nadia</bdi>" in dashboard
     assert [entry.action for entry in audit(app)] == ["user.create", "auth.login"]
 
 

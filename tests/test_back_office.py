@@ -51,9 +51,10 @@ def test_dashboard_counts_signatures_and_mail_from_the_database(app, client, sig
 
 
 def test_audit_entries_are_shown_newest_first_with_everything_escaped(app, client, staff):
-    staff.login(client, role="admin")
+    email = staff.login(client, role="admin")
     with app.app_context():
         moderator = db.session.scalar(select(User).where(User.role == "admin"))
+        user_id = moderator.id
         moderator.display_name = XSS
         record(
             "comment.reject",
@@ -79,6 +80,8 @@ def test_audit_entries_are_shown_newest_first_with_everything_escaped(app, clien
         html,
     )
     assert "{&#34;links&#34;: true}" in html
+    # An entry about an account names it.
+    assert f'user #{user_id}</span> <span class="muted" dir="ltr">{email}</span>' in html
 
 
 def test_audit_log_filters_by_action_and_by_actor(app, client, staff):

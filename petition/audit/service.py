@@ -72,3 +72,13 @@ def known_actions() -> list[str]:
 
 def known_actors() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.email)))
+
+
+def user_targets(page_entries: list[AuditEntry]) -> dict[str, str]:
+    """The address of each account an entry of the page is about, by id, so the page names it."""
+    ids = {
+        int(e.target_id) for e in page_entries if e.target_type == "user" and (e.target_id or "").isdigit()
+    }
+    if not ids:
+        return {}
+    return {str(user.id): user.email for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

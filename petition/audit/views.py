@@ -13,9 +13,11 @@ def index():
         action=request.args.get("action") or None, actor_id=request.args.get("actor", type=int)
     )
     page = max(request.args.get("page", 1, type=int), 1)
+    entries = service.entries(filters, page)
     return render_template(
         "audit/index.html",
-        entries=service.entries(filters, page),
+        entries=entries,
+        user_targets=service.user_targets(entries.items),
         filters=filters,
         actions=service.known_actions(),
         actors=service.known_actors(),
