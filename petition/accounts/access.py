@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from petition.accounts.models import ROLE_RANKS
+from petition.accounts.models import ROLE_RANKS, AnonymousVisitor
+from petition.accounts.service import user_for_session
+from petition.extensions import login_manager
 
 
 def safe_next(target: str | None) -> str | None:
@@ -55,10 +57,6 @@ def keep_back_office_private(response):
 
 
 def setup_login(app) -> None:
-    from petition.accounts.models import AnonymousVisitor
-    from petition.accounts.service import user_for_session
-    from petition.extensions import login_manager
-
     login_manager.init_app(app)
     # Done for staff sessions by user_for_session, which also empties a session copied elsewhere.
     login_manager.session_protection = None
