@@ -1,6 +1,6 @@
 """Countries of residence, named in the visitor's language, the diaspora's usual ones first."""
 
-import functools
+from functools import cache
 
 from babel import Locale
 from flask_babel import get_locale
@@ -34,9 +34,8 @@ def names(locale: Locale | None = None) -> dict[str, str]:
     return _names(str(locale or get_locale() or "fr"))
 
 
-@functools.cache
+@cache
 def _names(locale: str) -> dict[str, str]:
-    """Built once per language: every form and every signer's country reads it."""
     return {
         code: name
         for code, name in Locale.parse(locale).territories.items()
@@ -50,11 +49,10 @@ def name(code: str) -> str:
 
 def choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(the usual countries, all the others in alphabetical order)."""
-    common, others = _choices(str(get_locale() or "fr"))
-    return list(common), list(others)
+    return _choices(str(get_locale() or "fr"))
 
 
-@functools.cache
+@cache
 def _choices(locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     all_names = _names(locale)
     common = [(code, all_names[code]) for code in COMMON]
@@ -66,4 +64,4 @@ def _choices(locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
 
 
 def is_known(code: str) -> bool:
-    return code in names(Locale("en"))
+    return code in _names("en")
