@@ -131,6 +131,7 @@ class Server:
     workers: int = 4
     log: Path | None = None
     extra_args: list[str] = field(default_factory=list)
+    gunicorn: Path = BIN / "gunicorn"
     process: subprocess.Popen | None = None
 
     @property
@@ -141,7 +142,7 @@ class Server:
         log = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             [
-                str(BIN / "gunicorn"),
+                str(self.gunicorn),
                 "--workers",
                 str(self.workers),
                 "--bind",

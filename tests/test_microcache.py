@@ -53,3 +53,13 @@ def test_unknown_petition_is_still_a_404_from_the_cache(app, one_second_cache):
     for _ in range(2):
         assert visitor.get("/api/petitions/nope").status_code == 404
         assert app.test_client().get("/petitions/nope").status_code == 404
+
+
+def test_a_visitor_with_a_cookie_of_the_site_gets_a_fresh_page(app, one_second_cache, signer):
+    app.test_client().get("/petitions/kleema")  # cached: "0 signatures"
+    signer.sign_and_confirm()
+    newcomer, returning = app.test_client(), app.test_client()
+    newcomer.set_cookie("lang", "fr")
+    returning.set_cookie("comments_mine", "anything")
+    assert "data-count>0</strong>" in newcomer.get("/petitions/kleema").get_data(as_text=True)
+    assert "data-count>1</strong>" in returning.get("/petitions/kleema").get_data(as_text=True)

@@ -1,9 +1,10 @@
 import secrets
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
+from petition import i18n
 from petition.core import microcache
 from petition.petitions import service
 from petition.signing import service as signing
@@ -35,13 +36,14 @@ def render_petition(
 def _public_page(name: str, find_petition):
     """The page as a new visitor sees it, rendered at most once a second per process (microcache).
 
-    A crowd arriving from a shared link has no session yet; a visitor who has one (who may have
-    just signed or confirmed) always gets a fresh page, with the count as it is now. Only the
-    CSRF token belongs to the visitor, so it is put in after the cache. The form's start time is
+    A crowd arriving from a shared link has no cookie yet (but perhaps the language one); a
+    visitor with any other cookie (who may have just signed, confirmed or commented) always gets
+    a fresh page, with the count as it is now and what is theirs. Only the CSRF token belongs to
+    a new visitor, so it is put in after the cache. The form's start time is
     shared by the visitors of that second: the minimum fill time is at most MICROCACHE_SECONDS
     more lenient, which a signed time that never expires did not guard against anyway.
     """
-    if request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):
+    if any(name != i18n.COOKIE for name in request.cookies):
         return render_petition(find_petition() or abort(404))
 
     def render_with_slot():
