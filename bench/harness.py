@@ -274,6 +274,7 @@ def run_wrk(
     threads: int,
     scripts: tuple[str, ...] = (),
     args: tuple = (),
+    headers: tuple[str, ...] = (),
 ) -> WrkResult:
     """Drive one URL; the Lua reporter prints one JSON line with latency percentiles and statuses."""
     path = lua_script(*scripts, "report.lua")
@@ -285,6 +286,7 @@ def run_wrk(
                 f"--connections={connections}",
                 f"--duration={max(1, round(duration))}s",
                 "--timeout=10s",
+                *(f"--header={header}" for header in headers),
                 f"--script={path}",
                 url,
                 "--",

@@ -19,9 +19,10 @@ THREAD = "/petitions/kleema"
 
 def ensure_installed() -> Path:
     python = VENV / "bin" / "python"
-    if not (VENV / "bin" / "gunicorn").exists() or subprocess.run(
-        [str(python), "-c", "import isso"], capture_output=True
-    ).returncode:
+    if (
+        not (VENV / "bin" / "gunicorn").exists()
+        or subprocess.run([str(python), "-c", "import isso"], capture_output=True).returncode
+    ):
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "isso", "gunicorn"], check=True)
     return VENV
@@ -67,7 +68,9 @@ enabled = false
 
 
 def post_comment(base: str, n: int) -> int:
-    body = json.dumps({"text": f"Commentaire {n} : ma famille est à Oujda.", "author": "Karim", "title": "KLEEMA"})
+    body = json.dumps(
+        {"text": f"Commentaire {n} : ma famille est à Oujda.", "author": "Karim", "title": "KLEEMA"}
+    )
     request = urllib.request.Request(
         f"{base}/new?uri={urllib.request.quote(THREAD, safe='')}",
         data=body.encode(),
@@ -78,5 +81,7 @@ def post_comment(base: str, n: int) -> int:
 
 
 def thread_size(base: str) -> int:
-    with urllib.request.urlopen(f"{base}/?uri={urllib.request.quote(THREAD, safe='')}", timeout=30) as response:
+    with urllib.request.urlopen(
+        f"{base}/?uri={urllib.request.quote(THREAD, safe='')}", timeout=30
+    ) as response:
         return json.loads(response.read())["total_replies"]

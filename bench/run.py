@@ -1,16 +1,21 @@
 """Benchmark the site against a hello-world Flask app served the same way, in the same run.
 
     .venv/bin/python bench/run.py [--workers 4] [--duration 10] [--db sqlite|postgresql]
-                                  [--instances 1|2] [--scale] [--isso]
+                                  [--instances 1|2] [--scale] [--isso] [--json FILE]
 
-Serves the site under gunicorn (sync workers) on loopback ports with a fresh database, drives
-each path with wrk, and prints req/s, p50, p99, errors and the ratio to hello-world against the
-targets of DESIGN.md section 11. Any error or non-2xx/3xx answer fails the run (exit status 1).
-See docs/BENCHMARKS.md for the results and how to read them.
+Serves the site under gunicorn (sync workers) on loopback ports with a fresh database, and
+bench/hello.py the same way. Before each path, hello-world is measured again for the same time,
+so each ratio compares two neighbouring measurements (the machine may be busy with other work).
+Prints req/s, p50, p99, errors and the ratio to hello-world against DESIGN.md section 11.
+Any socket error or non-2xx/3xx answer, or a success that is not stored, fails the run (exit 1).
+Needs wrk (apt-get install wrk). Results and how to read them: docs/BENCHMARKS.md.
 """
 
 import argparse
 import json
+import os
+import platform
+import subprocess
 import sys
 import tempfile
 import threading
@@ -23,21 +28,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness, seed
 
-TARGETS = {
-    "count JSON": 0.8,
-    "petition page": 0.5,
-    "signature POST": 0.25,
-    "comment page (50)": 0.4,
-}
 SCALE_TARGET = 1.25
+RETURNING = "Cookie: returning=1"  # any cookie but the language one: the page is rendered for this visitor
 
 
 @dataclass
 class Measure:
-    """One path, measured on every app instance at once."""
+    """One path, measured on every app instance at once, next to a hello-world measurement."""
 
     label: str
     results: list[harness.WrkResult] = field(default_factory=list)
+    hello: "Measure | None" = None
+    target: float | None = None
 
     @property
     def rps(self) -> float:
@@ -59,6 +61,10 @@ class Measure:
     def requests(self) -> int:
         return sum(r.requests for r in self.results)
 
+    @property
+    def ratio(self) -> float | None:
+        return self.rps / self.hello.rps if self.hello and self.hello.rps else None
+
     def statuses(self) -> dict[str, int]:
         merged: dict[str, int] = {}
         for result in self.results:
@@ -66,14 +72,30 @@ class Measure:
                 merged[code] = merged.get(code, 0) + n
         return merged
 
+    def row(self) -> dict:
+        return {
+            "path": self.label,
+            "rps": round(self.rps, 1),
+            "p50_ms": round(self.p50_ms, 2),
+            "p99_ms": round(self.p99_ms, 2),
+            "errors": self.errors,
+            "hello_rps": round(self.hello.rps, 1) if self.hello else None,
+            "ratio": round(self.ratio, 3) if self.ratio is not None else None,
+            "target": self.target,
+            "per_instance_rps": [round(r.rps, 1) for r in self.results],
+        }
+
 
 class Bench:
     def __init__(self, options):
         self.options = options
         self.workdir = Path(tempfile.mkdtemp(prefix="kleema-bench-"))
         self.measures: list[Measure] = []
+        self.scale_pairs: list[tuple[Measure, Measure]] = []
+        self.isso_pairs: list[tuple[Measure, Measure]] = []
         self.problems: list[str] = []
         self.servers: list[harness.Server] = []
+        self.hello: list[harness.Server] = []
 
     # -- serving ---------------------------------------------------------------------------
 
@@ -92,14 +114,10 @@ class Bench:
             servers.append(server.start())
         return servers
 
-    def stop_all(self) -> None:
-        for server in self.servers:
-            server.stop()
-
     # -- measuring -------------------------------------------------------------------------
 
-    def measure(self, label: str, servers, path: str, scripts=(), args=lambda index, threads: ()) -> Measure:
-        """wrk against every server at once (the load is split between them), one result each."""
+    def wrk(self, label, servers, path, scripts=(), args=lambda index, threads: (), headers=()) -> Measure:
+        """wrk against every server at once (the connections are split between them)."""
         options = self.options
         connections = max(1, options.connections // len(servers))
         threads = max(1, min(options.threads, connections))
@@ -114,41 +132,49 @@ class Bench:
                 threads=threads,
                 scripts=scripts,
                 args=args(index, threads),
+                headers=headers,
             )
 
-        workers = [threading.Thread(target=drive, args=(i, s)) for i, s in enumerate(servers)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
+        drivers = [threading.Thread(target=drive, args=(i, s)) for i, s in enumerate(servers)]
+        for driver in drivers:
+            driver.start()
+        for driver in drivers:
+            driver.join()
         measure = Measure(label, list(results))
-        self.measures.append(measure)
         if measure.errors:
             self.problems.append(
                 f"{label}: {measure.errors} errors or non-2xx/3xx {measure.statuses() or ''}"
             )
         if measure.requests == 0:
             self.problems.append(f"{label}: no request completed")
+        return measure
+
+    def measure(
+        self, label, servers, path, scripts=(), args=lambda index, threads: (), headers=(), target=None
+    ):
+        hello = self.wrk("hello", self.hello, "/")
+        measure = self.wrk(label, servers, path, scripts, args, headers)
+        measure.hello, measure.target = hello, target
+        self.measures.append(measure)
+        ratio = f"{measure.ratio:.2f}" if measure.ratio is not None else "-"
         print(
-            f"  {label:<28} {measure.rps:>8.0f} req/s  p50 {measure.p50_ms:>7.1f} ms  "
-            f"p99 {measure.p99_ms:>7.1f} ms  errors {measure.errors}",
+            f"  {label:<34} {measure.rps:>8.0f} req/s  p50 {measure.p50_ms:>7.1f} ms  p99 {measure.p99_ms:>7.1f} ms  "
+            f"errors {measure.errors}  (hello {hello.rps:.0f} req/s, ratio {ratio})",
             flush=True,
         )
         return measure
 
-    def check(self, what: str, expected: int, actual: int) -> None:
-        status = "ok" if expected == actual else "MISMATCH"
-        print(f"  check {what}: expected {expected}, found {actual} ({status})", flush=True)
-        if expected != actual:
-            self.problems.append(f"{what}: expected {expected}, found {actual}")
-
     def check_stored(self, what: str, answered: int, stored: int) -> None:
         """Every success answered is stored; a few more may be: requests in flight when wrk stopped."""
         lost = max(0, answered - stored)
-        in_flight = stored - answered
-        print(f"  check {what}: {answered} answered 303, {stored} stored, lost {lost}", flush=True)
-        if lost or in_flight > self.options.connections:
-            self.problems.append(f"{what}: {answered} answered 303 but {stored} stored")
+        print(f"    {what}: {answered} answered with success, {stored} stored, lost {lost}", flush=True)
+        if lost or stored - answered > self.options.connections:
+            self.problems.append(f"{what}: {answered} answered with success but {stored} stored")
+
+    def check_equal(self, what: str, expected: int, actual: int) -> None:
+        print(f"    {what}: {expected} = {actual}{'' if expected == actual else '  MISMATCH'}", flush=True)
+        if expected != actual:
+            self.problems.append(f"{what}: {expected} != {actual}")
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -157,35 +183,61 @@ class Bench:
         harness.require_wrk()
         database_url = harness.fresh_database(options.db, self.workdir, options.database_url)
         mail_url = f"file://{self.workdir / 'mail'}"
+        # The comment form has a minimum fill time too; a benchmark posts at once.
+        extra = {"COMMENT_MIN_SECONDS": 0}
 
         def site_env(port):
-            return harness.site_environment(database_url, mail_url, port, redis_url=options.redis_url)
+            return harness.site_environment(
+                database_url, mail_url, port, redis_url=options.redis_url, AUTO_SETUP="false", **extra
+            )
 
         harness.setup_database(site_env(0))
-        print(f"Working directory: {self.workdir}", flush=True)
-        print(
-            f"{options.db}, {options.instances} instance(s) x {options.workers} sync workers, "
-            f"wrk {options.connections} connections, {options.duration}s per path",
-            flush=True,
-        )
-        hello_servers = self.serve(
+        self.describe()
+        self.hello = self.serve(
             "bench.hello:app", lambda port: harness.site_environment("", "", port), options.instances
         )
         site = self.serve("app:app", site_env, options.instances)
+        self.comments = comments_available(site[0])
         try:
-            self.run_paths(hello_servers, site, database_url)
+            self.run_paths(site, database_url)
+            if options.isso:
+                self.run_isso(site, database_url)
+            if options.scale:
+                self.run_scale(site, database_url)
         finally:
-            self.stop_all()
-        self.report(database_url)
+            for server in self.servers:
+                server.stop()
+        print(f"load average at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        self.report()
         return 1 if self.problems else 0
 
-    def run_paths(self, hello_servers, site, database_url: str) -> None:
+    def describe(self) -> None:
         options = self.options
-        hello_before = self.measure("hello (before)", hello_servers, "/")
-        count = self.measure("count JSON", site, "/api/petitions/kleema")
-        page = self.measure("petition page", site, "/petitions/kleema")
+        wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("\n")[
+            0
+        ]
+        print(
+            f"{time.strftime('%Y-%m-%d %H:%M %Z')} · {platform.node()} · {cpu_model()} · {cpu_count()} cores"
+        )
+        print(
+            f"Python {platform.python_version()} · {wrk_version.strip()} · working directory {self.workdir}"
+        )
+        print(
+            f"{options.db}, {options.instances} instance(s) x {options.workers} sync workers, "
+            f"wrk {options.connections} connections / {options.threads} threads per instance, "
+            f"{options.duration:g}s per measurement",
+            flush=True,
+        )
 
-        signed_before = self.signatures(database_url)
+    def run_paths(self, site, database_url: str) -> None:
+        options = self.options
+        self.small_count = self.measure("count JSON", site, "/api/petitions/kleema", target=0.8)
+        self.small_page = self.measure("petition page", site, "/petitions/kleema", target=0.5)
+        self.small_page_fresh = self.measure(
+            "petition page, returning visitor", site, "/petitions/kleema", headers=(RETURNING,)
+        )
+
+        rows_before = signatures(database_url)
         run_id = uuid.uuid4().hex[:8]
         sign = self.measure(
             "signature POST",
@@ -193,19 +245,16 @@ class Bench:
             "/petitions/kleema",
             ("form.lua", "sign.lua"),
             lambda index, threads: ("/petitions/kleema", f"{run_id}-{index}"),
+            target=0.25,
         )
-        stored = self.signatures(database_url) - signed_before
-        self.check_stored("signatures", sign.statuses().get("303", 0), stored)
+        self.check_stored("signatures", sign.statuses().get("303", 0), signatures(database_url) - rows_before)
 
         links = seed.pending_signatures(database_url, options.pending, harness.BENCH_SECRET)
-        links_file = self.workdir / "links.txt"
-        confirmed_before = self.confirmed(database_url)
-        # Each instance gets its own half of the links, so no link is pressed on both.
-        per_server = [links[n :: len(site)] for n in range(len(site))]
+        confirmed_before = confirmed(database_url)
         files = []
-        for n, share in enumerate(per_server):
-            path = links_file.with_suffix(f".{n}.txt")
-            path.write_text("\n".join(share) + "\n")
+        for n in range(len(site)):  # each instance presses its own share of the links
+            path = self.workdir / f"links-{n}.txt"
+            path.write_text("\n".join(links[n :: len(site)]) + "\n")
             files.append(path)
         confirm = self.measure(
             "confirmation POST",
@@ -215,89 +264,170 @@ class Bench:
             lambda index, threads: (files[index], threads),
         )
         pressed = confirm.statuses().get("303", 0)
-        confirmed = self.confirmed(database_url) - confirmed_before
-        self.check_stored("confirmations", min(pressed, len(links)), confirmed)
         if pressed > len(links):
-            print(f"  note: {pressed - len(links)} presses repeated a confirmed link (ran out of links)")
-        self.check("count = confirmed signatures", self.confirmed(database_url), self.counted(database_url))
+            print(
+                f"    {pressed - len(links)} presses repeated a confirmed link (more presses than --pending)"
+            )
+        self.check_stored(
+            "confirmations", min(pressed, len(links)), confirmed(database_url) - confirmed_before
+        )
+        self.check_equal("count = confirmed signatures", confirmed(database_url), counted(database_url))
 
-        if options.scale:
-            self.run_scale(site, database_url, count, page)
-        hello_after = self.measure("hello (after)", hello_servers, "/")
-        self.hello_rps = (hello_before.rps + hello_after.rps) / 2
+        if self.comments:
+            seed.comments(database_url, 50)
+            self.small_comments = self.measure(
+                "comment page (50)", site, "/petitions/kleema/comments", target=0.4
+            )
+            self.comment_post = self.measure(
+                "comment POST",
+                site,
+                "/petitions/kleema/comments",
+                ("form.lua", "comment.lua"),
+                lambda index, threads: ("/petitions/kleema/comments", f"{run_id}-{index}"),
+            )
+        else:
+            print("  (no comment thread in this version of the site: comment paths skipped)")
 
-    def run_scale(self, site, database_url: str, count: Measure, page: Measure) -> None:
+    def run_isso(self, site, database_url: str) -> None:
+        from bench import isso
+
+        isso.ensure_installed()
+        servers = []
+        for n in range(self.options.instances):
+            workdir = self.workdir / f"isso-{n}"
+            workdir.mkdir()
+            server = isso.server(workdir, harness.free_port(), self.options.workers)
+            self.servers.append(server)
+            servers.append(server.start("/info"))
+        for n in range(50):
+            isso.post_comment(servers[0].url, n)
+        print(f"  Isso {isso.version()}: thread of {isso.thread_size(servers[0].url)} comments", flush=True)
+        if self.options.instances > 1:
+            print("    (each Isso instance has its own SQLite file: Isso cannot share PostgreSQL)")
+            for server in servers[1:]:
+                for n in range(50):
+                    isso.post_comment(server.url, n)
+        thread = self.measure("Isso thread (50) JSON", servers, f"/?uri={isso.THREAD.replace('/', '%2F')}")
+        post = self.measure("Isso comment POST", servers, "/", ("isso_post.lua",))
+        if self.comments:
+            self.isso_pairs = [(self.small_comments, thread), (self.comment_post, post)]
+
+    def run_scale(self, site, database_url: str) -> None:
         options = self.options
         started = time.monotonic()
-        seeded = seed.confirmed_signatures(database_url, options.signatures)
-        print(f"  seeded {seeded:,} confirmed signatures in {time.monotonic() - started:.1f}s", flush=True)
-        self.check(
-            "count = confirmed signatures at scale", self.confirmed(database_url), self.counted(database_url)
-        )
-        big_count = self.measure("count JSON at scale", site, "/api/petitions/kleema")
-        big_page = self.measure("petition page at scale", site, "/petitions/kleema")
-        self.scale_pairs = [(count, big_count), (page, big_page)]
-
-    # -- database checks -------------------------------------------------------------------
-
-    def signatures(self, url: str) -> int:
-        return seed.count_rows(url, "SELECT count(*) FROM signatures")
-
-    def confirmed(self, url: str) -> int:
-        return seed.count_rows(url, "SELECT count(*) FROM signatures WHERE status = 'confirmed'")
-
-    def counted(self, url: str) -> int:
-        return seed.count_rows(url, "SELECT coalesce(sum(total), 0) FROM count_shards")
+        written = seed.confirmed_signatures(database_url, options.signatures)
+        print(f"  seeded {written:,} confirmed signatures in {time.monotonic() - started:.1f}s", flush=True)
+        if self.comments:
+            started = time.monotonic()
+            written = seed.comments(database_url, options.comments)
+            print(f"  seeded {written:,} comments in {time.monotonic() - started:.1f}s", flush=True)
+        self.check_equal("count = confirmed signatures", confirmed(database_url), counted(database_url))
+        pairs = [
+            (self.small_count, self.measure("count JSON, at scale", site, "/api/petitions/kleema")),
+            (self.small_page, self.measure("petition page, at scale", site, "/petitions/kleema")),
+            (
+                self.small_page_fresh,
+                self.measure(
+                    "petition page, returning visitor, at scale",
+                    site,
+                    "/petitions/kleema",
+                    headers=(RETURNING,),
+                ),
+            ),
+        ]
+        if self.comments:
+            pairs.append(
+                (
+                    self.small_comments,
+                    self.measure("comment page, at scale", site, "/petitions/kleema/comments"),
+                )
+            )
+        self.scale_pairs = pairs
 
     # -- report ----------------------------------------------------------------------------
 
-    def report(self, database_url: str) -> None:
-        hello = getattr(self, "hello_rps", 0) or 1
+    def report(self) -> None:
         print()
-        print(f"{'path':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'× hello':>8}  target")
-        rows = []
-        for measure in self.measures:
-            ratio = measure.rps / hello
-            target = TARGETS.get(measure.label)
+        print(
+            f"{'path':<42} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'hello':>6} {'ratio':>6}  target"
+        )
+        for m in self.measures:
             verdict = ""
-            if target is not None:
-                verdict = f"≥ {target:.2f}  {'met' if ratio >= target else 'MISSED'}"
+            if m.target is not None and m.ratio is not None:
+                verdict = f"≥ {m.target:.2f} {'met' if m.ratio >= m.target else 'MISSED'}"
             print(
-                f"{measure.label:<28} {measure.rps:>8.0f} {measure.p50_ms:>8.1f} {measure.p99_ms:>8.1f} "
-                f"{measure.errors:>7} {ratio:>8.2f}  {verdict}"
-            )
-            rows.append(
-                {
-                    "path": measure.label,
-                    "rps": round(measure.rps, 1),
-                    "p50_ms": round(measure.p50_ms, 2),
-                    "p99_ms": round(measure.p99_ms, 2),
-                    "errors": measure.errors,
-                    "ratio": round(ratio, 3),
-                    "per_instance_rps": [round(r.rps, 1) for r in measure.results],
-                }
+                f"{m.label:<42} {m.rps:>7.0f} {m.p50_ms:>7.1f} {m.p99_ms:>7.1f} {m.errors:>6} "
+                f"{m.hello.rps:>6.0f} {m.ratio:>6.2f}  {verdict}"
             )
         scale = []
-        for small, big in getattr(self, "scale_pairs", []):
-            ratio = big.p50_ms / small.p50_ms if small.p50_ms else 0
-            verdict = "met" if ratio <= SCALE_TARGET else "MISSED"
+        for small, big in self.scale_pairs:
+            latency = big.p50_ms / small.p50_ms if small.p50_ms else 0
+            normalised = (small.ratio / big.ratio) if big.ratio else 0
+            verdict = "met" if normalised <= SCALE_TARGET else "MISSED"
             print(
-                f"at scale, {small.label}: p50 {small.p50_ms:.1f} -> {big.p50_ms:.1f} ms ({ratio:.2f}×), "
-                f"req/s {small.rps:.0f} -> {big.rps:.0f}; target ≤ {SCALE_TARGET}×: {verdict}"
+                f"scale · {small.label}: p50 {small.p50_ms:.1f} -> {big.p50_ms:.1f} ms ({latency:.2f}x); "
+                f"time per request against hello {normalised:.2f}x; target ≤ {SCALE_TARGET}x: {verdict}"
             )
             scale.append(
                 {
                     "path": small.label,
-                    "p50_ratio": round(ratio, 3),
-                    "rps_ratio": round(small.rps / big.rps, 3),
+                    "p50_ratio": round(latency, 3),
+                    "hello_normalised": round(normalised, 3),
                 }
             )
+        versus = []
+        for ours, theirs in self.isso_pairs:
+            print(
+                f"isso · {ours.label}: ours {ours.rps:.0f} req/s (ratio {ours.ratio:.2f}) vs Isso's "
+                f"{theirs.label} {theirs.rps:.0f} req/s (ratio {theirs.ratio:.2f}): {ours.rps / theirs.rps:.1f}x"
+            )
+            versus.append(
+                {"ours": ours.label, "theirs": theirs.label, "times": round(ours.rps / theirs.rps, 2)}
+            )
         if self.options.json:
-            Path(self.options.json).write_text(json.dumps({"paths": rows, "scale": scale}, indent=2) + "\n")
+            Path(self.options.json).write_text(
+                json.dumps(
+                    {"paths": [m.row() for m in self.measures], "scale": scale, "isso": versus}, indent=2
+                )
+                + "\n"
+            )
         if self.problems:
             print("\nFAILED:\n  " + "\n  ".join(self.problems))
         else:
             print("\nNo errors.")
+
+
+def comments_available(server: harness.Server) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(server.url + "/petitions/kleema/comments", timeout=10) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def signatures(url: str) -> int:
+    return seed.count_rows(url, "SELECT count(*) FROM signatures")
+
+
+def confirmed(url: str) -> int:
+    return seed.count_rows(url, "SELECT count(*) FROM signatures WHERE status = 'confirmed'")
+
+
+def counted(url: str) -> int:
+    return seed.count_rows(url, "SELECT coalesce(sum(total), 0) FROM count_shards")
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def cpu_count() -> int:
+    return os.cpu_count() or 0
 
 
 def parse(argv=None):
@@ -305,24 +435,31 @@ def parse(argv=None):
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers per instance")
-    parser.add_argument("--duration", type=float, default=10, help="seconds per path")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per measurement")
     parser.add_argument(
         "--connections", type=int, default=16, help="wrk connections (split between instances)"
     )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads per instance")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--database-url", default=None, help=f"default {harness.DEFAULT_POSTGRESQL}")
+    parser.add_argument("--redis-url", default=None, help="default redis://127.0.0.1:6379/5 on PostgreSQL")
     parser.add_argument(
-        "--database-url", default=None, help=f"PostgreSQL database (default {harness.DEFAULT_POSTGRESQL})"
+        "--instances", type=int, default=None, help="app instances (default 1, 2 on PostgreSQL)"
     )
-    parser.add_argument("--redis-url", default=None, help="e.g. redis://127.0.0.1:6379/5 (PostgreSQL runs)")
-    parser.add_argument("--instances", type=int, default=1, help="app instances sharing the database")
-    parser.add_argument("--pending", type=int, default=30000, help="signatures to confirm")
-    parser.add_argument("--scale", action="store_true", help="then seed --signatures and measure again")
+    parser.add_argument("--pending", type=int, default=30000, help="pending signatures to confirm")
+    parser.add_argument(
+        "--scale", action="store_true", help="then seed --signatures and --comments, measure again"
+    )
     parser.add_argument("--signatures", type=int, default=1_000_000)
     parser.add_argument("--comments", type=int, default=100_000)
-    parser.add_argument("--isso", action="store_true", help="compare comments with Isso")
+    parser.add_argument("--isso", action="store_true", help="compare the comment paths with Isso")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
-    return parser.parse_args(argv)
+    options = parser.parse_args(argv)
+    if options.instances is None:
+        options.instances = 2 if options.db == "postgresql" else 1
+    if options.redis_url is None and options.db == "postgresql":
+        options.redis_url = "redis://127.0.0.1:6379/5"
+    return options
 
 
 if __name__ == "__main__":
