@@ -26,6 +26,15 @@ BENCH_SECRET = "bench-secret-key-long-enough-to-sign-links-0123456789"  # noqa: 
 DEFAULT_POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/kleema_bench"
 
 
+def exit_on_sigterm() -> None:
+    """A script stopped with SIGTERM (or `timeout`) still runs its finally blocks and stops its servers."""
+
+    def stop(signum, frame):
+        raise SystemExit(f"stopped by signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def port_range() -> range:
     first, _, last = os.environ.get("BENCH_PORTS", "5140-5169").partition("-")
     return range(int(first), int(last) + 1)

@@ -271,7 +271,7 @@ class Bench:
         self.check_stored(
             "confirmations", min(pressed, len(links)), confirmed(database_url) - confirmed_before
         )
-        self.check_equal("count = confirmed signatures", confirmed(database_url), counted(database_url))
+        self.check_equal("count = confirmed signatures", *confirmed_and_counted(database_url))
 
         if self.comments:
             seed.comments(database_url, 50)
@@ -321,7 +321,7 @@ class Bench:
             started = time.monotonic()
             written = seed.comments(database_url, options.comments)
             print(f"  seeded {written:,} comments in {time.monotonic() - started:.1f}s", flush=True)
-        self.check_equal("count = confirmed signatures", confirmed(database_url), counted(database_url))
+        self.check_equal("count = confirmed signatures", *confirmed_and_counted(database_url))
         pairs = [
             (self.small_count, self.measure("count JSON, at scale", site, "/api/petitions/kleema")),
             (self.small_page, self.measure("petition page, at scale", site, "/petitions/kleema")),
@@ -415,8 +415,20 @@ def confirmed(url: str) -> int:
     return seed.count_rows(url, "SELECT count(*) FROM signatures WHERE status = 'confirmed'")
 
 
-def counted(url: str) -> int:
-    return seed.count_rows(url, "SELECT coalesce(sum(total), 0) FROM count_shards")
+def confirmed_and_counted(url: str) -> tuple[int, int]:
+    """Both numbers from one statement, so one snapshot: confirmations still in flight cannot split them."""
+    database = seed.Database(url)
+    try:
+        cursor = database.connection.cursor()
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM signatures WHERE status = 'confirmed'), "
+            "(SELECT coalesce(sum(total), 0) FROM count_shards)"
+        )
+        row = cursor.fetchone()
+        cursor.close()
+        return int(row[0]), int(row[1])
+    finally:
+        database.close()
 
 
 def cpu_model() -> str:
@@ -463,4 +475,5 @@ def parse(argv=None):
 
 
 if __name__ == "__main__":
+    harness.exit_on_sigterm()
     sys.exit(Bench(parse()).run())

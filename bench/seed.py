@@ -103,6 +103,21 @@ class Database:
         cursor.close()
         return written
 
+    def add_to_shards(self, petition_id: int, per_country: Counter) -> None:
+        """Spread each country's new signatures over its count shards, adding to what they hold."""
+        rows = []
+        for country, total in per_country.items():
+            share, rest = divmod(total, SHARDS)
+            rows += [(petition_id, country, shard, share + (shard < rest)) for shard in range(SHARDS)]
+        sql = (
+            "INSERT INTO count_shards (petition_id, country, shard, total) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (petition_id, country, shard) DO UPDATE SET total = count_shards.total + excluded.total"
+        )
+        cursor = self.connection.cursor()
+        cursor.executemany(sql.replace("?", "%s") if self.dialect == "postgresql" else sql, rows)
+        self.connection.commit()
+        cursor.close()
+
     def analyze(self) -> None:
         cursor = self.connection.cursor()
         cursor.execute("ANALYZE")
@@ -159,36 +174,11 @@ def confirmed_signatures(url: str, count: int, prefix: str = "seeded-") -> int:
                 yield row
 
         written = database.write_rows("signatures", SIGNATURE_COLUMNS, rows())
-        database.write_rows(
-            "count_shards",
-            ("petition_id", "country", "shard", "total"),
-            _shards(petition_id, per_country, database),
-        )
+        database.add_to_shards(petition_id, per_country)
         database.analyze()
         return written
     finally:
         database.close()
-
-
-def _shards(petition_id: int, per_country: Counter, database: Database):
-    """Add the seeded numbers to shards that do not exist yet (a fresh or near-empty database)."""
-    for country, total in per_country.items():
-        used = {
-            row
-            for row in range(SHARDS)
-            if database.scalar(
-                "SELECT 1 FROM count_shards WHERE petition_id = ? AND country = ? AND shard = ?",
-                petition_id,
-                country,
-                row,
-            )
-        }
-        free = [shard for shard in range(SHARDS) if shard not in used]
-        if not free:
-            raise RuntimeError(f"every count shard of {country} is taken; seed before counting")
-        share, rest = divmod(total, len(free))
-        for index, shard in enumerate(free):
-            yield (petition_id, country, shard, share + (1 if index < rest else 0))
 
 
 def pending_signatures(url: str, count: int, secret: str, prefix: str = "pending-") -> list[str]:

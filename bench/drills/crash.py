@@ -106,4 +106,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    harness.exit_on_sigterm()
     sys.exit(main())

@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
+from bench import harness
 from bench.drills.common import (
     SIGNER,
     Browser,
@@ -136,8 +137,6 @@ def run(
 
 
 def main(argv=None) -> int:
-    from bench import harness
-
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -157,4 +156,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    harness.exit_on_sigterm()
     sys.exit(main())
