@@ -2,7 +2,7 @@
 
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
-from petition.petitions.models import Petition
+from petition.petitions.models import Petition, PetitionTranslation
 from petition.signing.models import Signature, SignatureStatus
 
-__all__ = ["CountShard", "OutboxMail", "Petition", "Signature", "SignatureStatus"]
+__all__ = ["CountShard", "OutboxMail", "Petition", "PetitionTranslation", "Signature", "SignatureStatus"]
