@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
 
     app.jinja_env.filters.update(
         paragraphs=text.paragraphs,
+        isolate=i18n.isolate,
         format_decimal=format_decimal,
         format_percent=format_percent,
         format_date=format_date,

@@ -34,6 +34,15 @@ def direction(locale: str) -> str:
     return "rtl" if locale in RTL else "ltr"
 
 
+def isolate(value: str) -> str:
+    """Plain text (a mail) typed by someone, kept whole in a sentence of either direction.
+
+    The Unicode first-strong isolate is the plain-text <bdi>: "Karim!!" in an Arabic sentence
+    stays "Karim!!" instead of reading "!!Karim".
+    """
+    return f"\u2068{value}\u2069"
+
+
 def language_attrs(locale: str) -> Markup:
     """`lang` and `dir` for a piece of text in another language than the page (WCAG 3.1.2)."""
     if locale == str(get_locale()):

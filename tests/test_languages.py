@@ -176,9 +176,9 @@ def test_translations_are_seeded_once_and_never_overwritten(app):
 @pytest.mark.parametrize(
     ("lang", "subject", "greeting", "title"),
     [
-        ("fr", "Confirmez votre signature", "Bonjour Fatima,", "Rendez-nous KLEEMA"),
-        ("ar", "أكّد توقيعك", "مرحبًا Fatima،", "أعيدوا إلينا KLEEMA"),
-        ("en", "Confirm your signature", "Hello Fatima,", "Give us back KLEEMA"),
+        ("fr", "Confirmez votre signature", "Bonjour \u2068Fatima\u2069,", "Rendez-nous KLEEMA"),
+        ("ar", "أكّد توقيعك", "مرحبًا \u2068Fatima\u2069،", "أعيدوا إلينا KLEEMA"),
+        ("en", "Confirm your signature", "Hello \u2068Fatima\u2069,", "Give us back KLEEMA"),
     ],
 )
 def test_mail_is_in_the_signers_language_and_its_links_keep_it(

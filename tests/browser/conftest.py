@@ -122,3 +122,20 @@ def fill_signature_form(page, lang: str, signer: dict, country: str = "FR") -> N
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def sticking_out(page) -> list[str]:
+    """Visible elements that reach past either side of the window.
+
+    In a right-to-left page, what overflows on the left cannot even be scrolled to, so the
+    scroll width alone does not tell.
+    """
+    return page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter((el) => !el.closest(".hp, .visually-hidden, .skip-link"))
+            .filter((el) => {
+                const box = el.getBoundingClientRect();
+                return box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1);
+            })
+            .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}: ${el.textContent.trim().slice(0, 40)}`)"""
+    )

@@ -5,7 +5,13 @@ import pytest
 from playwright.sync_api import expect
 
 from petition.i18n import LANGUAGES
-from tests.browser.conftest import fill_signature_form, mailed_link, no_horizontal_scroll, screenshot
+from tests.browser.conftest import (
+    fill_signature_form,
+    mailed_link,
+    no_horizontal_scroll,
+    screenshot,
+    sticking_out,
+)
 from tests.browser.words import SIGNERS, WORDS
 
 
@@ -82,7 +88,7 @@ def test_sign_on_a_small_touch_phone_in_arabic(app, smtp_sink, new_page):
     )
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    assert no_horizontal_scroll(page)
+    assert no_horizontal_scroll(page) and sticking_out(page) == []
     for field in ("first_name", "last_name", "email"):
         page.get_by_label(words[field], exact=True).tap()
         page.keyboard.type(signer[field])
