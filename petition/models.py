@@ -1,8 +1,19 @@
 """Every model, imported in one place so that Alembic sees the whole schema."""
 
+from petition.accounts.models import User
+from petition.audit.models import AuditEntry
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
 from petition.petitions.models import Petition, PetitionTranslation
 from petition.signing.models import Signature, SignatureStatus
 
-__all__ = ["CountShard", "OutboxMail", "Petition", "PetitionTranslation", "Signature", "SignatureStatus"]
+__all__ = [
+    "AuditEntry",
+    "CountShard",
+    "OutboxMail",
+    "Petition",
+    "PetitionTranslation",
+    "Signature",
+    "SignatureStatus",
+    "User",
+]

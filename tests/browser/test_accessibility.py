@@ -16,7 +16,7 @@ from tests.browser.conftest import (
     screenshot,
     sticking_out,
 )
-from tests.browser.words import SIGNERS, WORDS
+from tests.browser.words import SIGNERS, TEAM, WORDS
 
 LANGS = ["fr", "ar", "en"]
 
@@ -67,6 +67,38 @@ def test_every_public_page_passes_axe_and_is_photographed(app, smtp_sink, new_pa
     check("privacy")
     page.goto("/no-such-page")
     check("not-found")
+
+    found = {name: problems for name, problems in violations.items() if problems}
+    assert not found, "\n".join(
+        f"{name}: {problem}" for name, problems in found.items() for problem in problems
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_team_pages_pass_axe_and_are_photographed(staff, new_page, lang):
+    words = TEAM[lang]
+    email, password = staff.create("admin")
+    page = new_page(lang)
+    violations = {}
+
+    def check(name: str) -> None:
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        violations[name] = axe_violations(page)
+        screenshot(page, f"{lang}-team-{name}")
+
+    page.goto("/admin/login")
+    check("login")
+    page.get_by_role("button", name=words["log_in"], exact=True).click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    check("login-with-errors")
+    page.get_by_label(words["email"], exact=True).fill(email)
+    page.get_by_label(words["password"], exact=True).fill(password)
+    page.get_by_role("button", name=words["log_in"], exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["dashboard"])
+    check("dashboard")
+    page.get_by_role("link", name=words["log"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["log"])
+    check("audit-log")
 
     found = {name: problems for name, problems in violations.items() if problems}
     assert not found, "\n".join(

@@ -63,3 +63,28 @@ SIGNERS = {
     "ar": {"first_name": "فاطمة", "last_name": "بنعلي", "email": "fatima.benali@example.org"},
     "en": {"first_name": "Sam", "last_name": "O'Neill", "email": "sam.oneill@example.org"},
 }
+
+# The team's pages (back office).
+TEAM = {
+    "fr": {
+        "email": "Adresse e-mail",
+        "password": "Mot de passe",
+        "log_in": "Se connecter",
+        "dashboard": "Tableau de bord",
+        "log": "Journal des actions",
+    },
+    "ar": {
+        "email": "البريد الإلكتروني",
+        "password": "كلمة المرور",
+        "log_in": "دخول",
+        "dashboard": "لوحة المتابعة",
+        "log": "سجل الإجراءات",
+    },
+    "en": {
+        "email": "Email address",
+        "password": "Password",
+        "log_in": "Log in",
+        "dashboard": "Dashboard",
+        "log": "Action log",
+    },
+}
