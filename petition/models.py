@@ -3,6 +3,16 @@
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
 from petition.petitions.models import Petition
+from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 
-__all__ = ["CountShard", "OutboxMail", "Petition", "Signature", "SignatureStatus"]
+__all__ = [
+    "CountShard",
+    "OutboxMail",
+    "Petition",
+    "ReferralLink",
+    "ShareImage",
+    "Signature",
+    "SignatureSource",
+    "SignatureStatus",
+]
