@@ -126,7 +126,7 @@ def _fit_title(writer: _Writer, title: str, rtl: bool, box_width: int, box_heigh
 
 
 def render(card: CardText, layout: ImageFont.Layout | None = None) -> bytes:
-    layout = layout or best_layout()
+    layout = best_layout() if layout is None else layout
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     writer = _Writer(image, layout)
     start, end = (WIDTH - MARGIN, MARGIN) if card.rtl else (MARGIN, WIDTH - MARGIN)

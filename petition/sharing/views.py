@@ -15,7 +15,7 @@ from petition.extensions import db
 from petition.i18n import LANGUAGES
 from petition.petitions import service as petitions
 from petition.security import allow_framing
-from petition.sharing import card, links, service
+from petition.sharing import card, links, referrals, service
 from petition.signing import service as signing
 
 bp = Blueprint("sharing", __name__)
@@ -46,14 +46,14 @@ def remember_first_touch(response):
         request.method == "GET"
         and response.status_code == 200
         and response.mimetype == "text/html"
-        and service.FIRST_TOUCH_COOKIE not in request.cookies
+        and referrals.FIRST_TOUCH_COOKIE not in request.cookies
     ):
-        touch = service.FirstTouch.from_values(request.args.get("ref"), request.args.get("utm_source"))
+        touch = referrals.FirstTouch.from_values(request.args.get("ref"), request.args.get("utm_source"))
         if touch is not None:
             response.set_cookie(
-                service.FIRST_TOUCH_COOKIE,
+                referrals.FIRST_TOUCH_COOKIE,
                 touch.cookie_value(),
-                max_age=service.FIRST_TOUCH_DAYS * 86400,
+                max_age=referrals.FIRST_TOUCH_DAYS * 86400,
                 secure=current_app.config["SESSION_COOKIE_SECURE"],
                 httponly=True,
                 samesite="Lax",
@@ -62,13 +62,13 @@ def remember_first_touch(response):
 
 
 def first_touch():
-    return service.FirstTouch.from_cookie(request.cookies.get(service.FIRST_TOUCH_COOKIE))
+    return referrals.FirstTouch.from_cookie(request.cookies.get(referrals.FIRST_TOUCH_COOKIE))
 
 
 def remember_referral(petition, signature) -> None:
     """Tie the code shown on the thank-you page to this browser's session."""
     codes = dict(session.get(SESSION_CODES) or {})
-    codes[petition.slug] = service.code_for_thanks(petition, signature, codes.get(petition.slug))
+    codes[petition.slug] = referrals.code_for_thanks(petition, signature, codes.get(petition.slug))
     session[SESSION_CODES] = codes
 
 
@@ -152,20 +152,20 @@ def badge(slug: str):
 @bp.get("/referral/<token>")
 def referral_stats(token: str):
     try:
-        signature = service.signature_for_stats(token)
+        signature = signing.signature_for(token, referrals.REFERRAL_STATS)
     except signing.ExpiredLink:
         return render_template("signing/bad_link.html", expired=True), 410
     except signing.InvalidLink:
         return render_template("signing/bad_link.html", expired=False), 404
-    link = service.link_of(signature)
+    link = referrals.link_of(signature)
     db.session.commit()
-    confirmed = service.confirmed_through(link)
+    confirmed = referrals.confirmed_through(link)
     petition = signature.petition
     return render_template(
         "sharing/referral.html",
         petition=petition,
         code=link.code,
-        personal_url=service.personal_url(petition, link.code),
+        personal_url=referrals.personal_url(petition, link.code),
         confirmed=confirmed,
     )
 
@@ -181,6 +181,12 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 bp.add_app_template_global(links.share_bar, "share_bar")
-bp.add_app_template_global(service.code_of, "referral_code_of")
-bp.add_app_template_global(service.stats_url, "referral_stats_url")
+bp.add_app_template_global(referrals.code_of, "referral_code_of")
+
+
+@bp.app_template_global()
+def referral_stats_url(signature) -> str:
+    return referrals.stats_url(signing.link_token(signature, referrals.REFERRAL_STATS))
+
+
 bp.add_app_template_global(remembered_code, "remembered_referral_code")

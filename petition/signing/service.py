@@ -16,7 +16,7 @@ from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
 from petition.petitions.models import Petition
-from petition.sharing import service as sharing
+from petition.sharing import referrals
 from petition.signing.models import Signature, SignatureStatus
 
 CONFIRM = "confirm-signature"
@@ -96,7 +96,7 @@ def sign(
     locale: str,
     ip: str | None,
     flag_reason: str | None = None,
-    source: sharing.FirstTouch | None = None,
+    source: referrals.FirstTouch | None = None,
 ) -> Signature | None:
     """Record a signature (pending) and queue the mail that applies, in one transaction.
 
@@ -122,7 +122,7 @@ def sign(
         db.session.rollback()
         signature = _sign_again(petition_id, canonical, data, locale, source)
     else:
-        sharing.record_signing(signature, source)
+        referrals.record_signing(signature, source)
         if flag_reason is None:
             _mail_confirmation(signature)
     db.session.commit()
@@ -145,7 +145,7 @@ def _fields(data: SignatureInput) -> dict:
 
 
 def _sign_again(
-    petition_id: int, canonical: str, data: SignatureInput, locale: str, source: sharing.FirstTouch | None
+    petition_id: int, canonical: str, data: SignatureInput, locale: str, source: referrals.FirstTouch | None
 ) -> Signature | None:
     existing = db.session.scalar(
         select(Signature).where(Signature.petition_id == petition_id, Signature.email_canonical == canonical)
@@ -160,7 +160,7 @@ def _sign_again(
         existing.locale = locale
         existing.withdrawn_dt = None
         existing.created_dt = utcnow()
-        sharing.record_signing(existing, source, renewed=True)
+        referrals.record_signing(existing, source, renewed=True)
         _mail_confirmation(existing)
         return existing
     if existing.status == SignatureStatus.PENDING:
@@ -189,8 +189,16 @@ def _mail(signature: Signature, template: str, locale: str | None = None) -> Non
         confirm_url=base + url_for("signing.confirm", token=link_token(signature, CONFIRM)),
         withdraw_url=base + url_for("signing.withdraw", token=link_token(signature, WITHDRAW)),
         petition_url=base + url_for("petitions.show", slug=signature.petition.slug),
-        **sharing.mail_links(signature),
+        **_referral_links(signature),
     )
+
+
+def _referral_links(signature: Signature) -> dict:
+    """The signer's personal link and the private page that counts who signed through it."""
+    return {
+        "referral_url": referrals.personal_url(signature.petition, referrals.link_of(signature).code),
+        "referral_stats_url": referrals.stats_url(link_token(signature, referrals.REFERRAL_STATS)),
+    }
 
 
 def confirm(signature: Signature) -> bool:
