@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from petition.accounts.cli import users_cli
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
@@ -74,3 +75,4 @@ def register(app) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(counts_cli)
+    app.cli.add_command(users_cli)

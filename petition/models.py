@@ -1,5 +1,7 @@
 """Every model, imported in one place so that Alembic sees the whole schema."""
 
+from petition.accounts.models import User
+from petition.audit.models import AuditEntry
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
 from petition.petitions.models import Petition
@@ -7,6 +9,7 @@ from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 
 __all__ = [
+    "AuditEntry",
     "CountShard",
     "OutboxMail",
     "Petition",
@@ -15,4 +18,5 @@ __all__ = [
     "Signature",
     "SignatureSource",
     "SignatureStatus",
+    "User",
 ]

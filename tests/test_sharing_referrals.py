@@ -165,3 +165,29 @@ def test_signing_again_after_withdrawal_gets_a_new_code(app, signer, client):
     assert new_code and new_code != old_code
     with app.app_context():
         assert db.session.scalar(select(ReferralLink).where(ReferralLink.code == old_code)) is None
+
+
+def test_admins_see_channels_and_top_referrers_without_addresses(app, signer, client, smtp_sink, staff):
+    signer.sign_and_confirm()
+    code = _code(_mail_links(signer, "fatima@example.org")[0])
+    friend = Signer(app, app.test_client(), smtp_sink)
+    friend.client.get(f"/petitions/kleema?ref={code}&utm_source=whatsapp")
+    friend.sign_and_confirm(email="karim@example.org", first_name="Karim")
+    pending = Signer(app, app.test_client(), smtp_sink)
+    pending.client.get("/petitions/kleema?utm_source=qr")
+    pending.sign(email="pending@example.org")
+
+    assert urlsplit(app.test_client().get("/admin/sharing").headers["Location"]).path == "/admin/login"
+    moderator = app.test_client()
+    staff.login(moderator, role="moderator")
+    assert moderator.get("/admin/sharing").status_code == 403
+
+    admin = app.test_client()
+    staff.login(admin, role="admin")
+    page = admin.get("/admin/sharing")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert re.search(r"<th scope=\"row\">WhatsApp</th><td>1</td><td>1</td>", html)
+    assert re.search(r"<th scope=\"row\">QR code</th><td>1</td><td>0</td>", html)
+    assert re.search(rf"<bdi>Fatima B\.</bdi>.*?<code>{code}</code></td>\s*<td>1</td>", html, re.S)
+    assert "@example.org" not in html and "Benali" not in html

@@ -1,7 +1,7 @@
 """referral links, signature sources and share images
 
 Revision ID: 0004_sharing
-Revises: 0001_core
+Revises: 0002_accounts
 Create Date: 2026-11-26 08:40:46.634813
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_sharing'
-down_revision = '0001_core'
+down_revision = '0002_accounts'
 branch_labels = None
 depends_on = None
 

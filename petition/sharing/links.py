@@ -16,6 +16,26 @@ SCRIPT_CHANNELS = ("copy", "native")
 OTHER_SOURCES = ("qr", "flyer", "embed", "badge")
 SOURCES = frozenset(LINK_CHANNELS + SCRIPT_CHANNELS + OTHER_SOURCES)
 
+
+def source_label(source: str) -> str:
+    """How admins read a share button or place of arrival."""
+    labels = {
+        "whatsapp": "WhatsApp",
+        "facebook": "Facebook",
+        "x": "X",
+        "telegram": "Telegram",
+        "email": _("E-mail"),
+        "sms": _("SMS"),
+        "copy": _("Lien copié"),
+        "native": _("Partage du téléphone"),
+        "qr": _("QR code"),
+        "flyer": _("Adresse courte de l'affiche"),
+        "embed": _("Widget sur un autre site"),
+        "badge": _("Badge sur un autre site"),
+    }
+    return labels.get(source, source)
+
+
 # A long title is cut so that text and link fit in one SMS.
 TITLE_MAX = 60
 

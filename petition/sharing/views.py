@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_babel import get_locale
 
+from petition.accounts.access import role_required
 from petition.extensions import db
 from petition.i18n import LANGUAGES
 from petition.petitions import service as petitions
@@ -168,6 +169,13 @@ def referral_stats(token: str):
         personal_url=referrals.personal_url(petition, link.code),
         confirmed=confirmed,
     )
+
+
+@bp.get("/admin/sharing")
+@role_required("admin")
+def admin_report():
+    reports = [(petition, referrals.report(petition)) for petition in petitions.all_petitions()]
+    return render_template("sharing/admin.html", reports=reports, source_label=links.source_label)
 
 
 @bp.app_template_global()
