@@ -178,6 +178,9 @@ def admin_report():
     return render_template("sharing/admin.html", reports=reports, source_label=links.source_label)
 
 
+# What templates of every feature use: preview tags, share bars, personal links.
+
+
 @bp.app_template_global()
 def share_meta(title: str, description: str, petition=None, count: int | None = None):
     return service.page_meta(str(get_locale()), request.path, str(title), str(description), petition, count)
@@ -188,13 +191,11 @@ def absolute_url(endpoint: str, **values) -> str:
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
-bp.add_app_template_global(links.share_bar, "share_bar")
-bp.add_app_template_global(referrals.code_of, "referral_code_of")
-
-
 @bp.app_template_global()
 def referral_stats_url(signature) -> str:
     return referrals.stats_url(signing.link_token(signature, referrals.REFERRAL_STATS))
 
 
+bp.add_app_template_global(links.share_bar, "share_bar")
+bp.add_app_template_global(referrals.code_of, "referral_code_of")
 bp.add_app_template_global(remembered_code, "remembered_referral_code")
