@@ -83,9 +83,10 @@ def _register_blueprints(app: Flask) -> None:
     from petition.api.views import bp as api
     from petition.audit.views import bp as audit
     from petition.petitions.views import bp as petitions
+    from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
 
-    for blueprint in (petitions, signing, api, accounts, audit):
+    for blueprint in (petitions, signing, sharing, api, accounts, audit):
         app.register_blueprint(blueprint)
 
     import petition.models  # noqa: F401  (every model known to Alembic and create_all)

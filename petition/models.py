@@ -5,6 +5,7 @@ from petition.audit.models import AuditEntry
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
 from petition.petitions.models import Petition, PetitionTranslation
+from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 
 __all__ = [
@@ -13,7 +14,10 @@ __all__ = [
     "OutboxMail",
     "Petition",
     "PetitionTranslation",
+    "ReferralLink",
+    "ShareImage",
     "Signature",
+    "SignatureSource",
     "SignatureStatus",
     "User",
 ]

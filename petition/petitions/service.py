@@ -19,6 +19,14 @@ def featured() -> Petition | None:
     )
 
 
+def all_petitions() -> list[Petition]:
+    return list(
+        db.session.scalars(
+            select(Petition).order_by(Petition.is_featured.desc(), Petition.is_open.desc(), Petition.id)
+        )
+    )
+
+
 def by_slug(slug: str) -> Petition | None:
     return db.session.scalar(select(Petition).where(Petition.slug == slug))
 
@@ -90,7 +98,9 @@ class LocalizedPetition:
         return getattr(self.petition, field), current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def localized(petition: Petition, locale: str | None = None) -> LocalizedPetition:
+def localized(petition: Petition | LocalizedPetition, locale: str | None = None) -> LocalizedPetition:
+    if isinstance(petition, LocalizedPetition):
+        petition = petition.petition
     return LocalizedPetition(petition, locale)
 
 
