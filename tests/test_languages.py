@@ -191,8 +191,9 @@ def test_mail_is_in_the_signers_language_and_its_links_keep_it(
     body = mail.get_content()
     assert mail["Subject"].startswith(subject) and title in mail["Subject"]
     assert greeting in body and title in body
+    for kind in ("confirm", "withdraw", "referral"):
+        assert next(url for url in links(mail) if f"/{kind}/" in url).endswith(f"?lang={lang}"), kind
     confirm = next(url for url in links(mail) if "/confirm/" in url)
-    assert confirm.endswith(f"?lang={lang}")
     with app.app_context():
         assert db.session.scalar(select(Signature.locale)) == lang
 
