@@ -55,14 +55,25 @@ def _init_extensions(app: Flask) -> None:
     setup_login(app)
     app.after_request(i18n.remember_choice)
     app.after_request(security.add_headers)
-    app.jinja_env.globals.update(LANGUAGES=i18n.LANGUAGES, RTL=i18n.RTL)
+    app.jinja_env.globals.update(
+        LANGUAGES=i18n.LANGUAGES,
+        RTL=i18n.RTL,
+        direction=i18n.direction,
+        language_url=i18n.language_url,
+        language_attrs=i18n.language_attrs,
+        plural_examples=i18n.plural_examples,
+    )
 
-    from flask_babel import format_date, format_decimal, get_locale
+    from flask_babel import format_date, format_decimal, format_percent, get_locale
 
     from petition.core import countries, text
 
     app.jinja_env.filters.update(
-        paragraphs=text.paragraphs, format_decimal=format_decimal, format_date=format_date
+        paragraphs=text.paragraphs,
+        isolate=i18n.isolate,
+        format_decimal=format_decimal,
+        format_percent=format_percent,
+        format_date=format_date,
     )
     app.jinja_env.globals.update(country_name=countries.name, get_locale=get_locale)
 
@@ -72,9 +83,10 @@ def _register_blueprints(app: Flask) -> None:
     from petition.api.views import bp as api
     from petition.audit.views import bp as audit
     from petition.petitions.views import bp as petitions
+    from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
 
-    for blueprint in (petitions, signing, api, accounts, audit):
+    for blueprint in (petitions, signing, sharing, api, accounts, audit):
         app.register_blueprint(blueprint)
 
     import petition.models  # noqa: F401  (every model known to Alembic and create_all)

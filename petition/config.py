@@ -66,6 +66,7 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "WITHDRAW_TOKEN_DAYS": _int("WITHDRAW_TOKEN_DAYS", 730),
         "PETITION_GOAL": _int("PETITION_GOAL", 50000),
         "MICROCACHE_SECONDS": _int("MICROCACHE_SECONDS", 1),
+        "SHARE_CARD_REFRESH_SECONDS": _int("SHARE_CARD_REFRESH_SECONDS", 300),
         "ORGANISER_NAME": os.environ.get("ORGANISER_NAME", "Comité de soutien à KLEEMA"),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -42,3 +42,10 @@ def upsert_increment(table, keys: dict, column: str, amount: int):
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     stmt = insert(table).values(**keys, **{column: amount})
     return stmt.on_conflict_do_update(index_elements=list(keys), set_={column: table.c[column] + amount})
+
+
+def upsert(table, keys: dict, values: dict):
+    """INSERT … ON CONFLICT DO UPDATE SET values, on SQLite and PostgreSQL."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table).values(**keys, **values)
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=values)

@@ -4,7 +4,8 @@ from petition.accounts.models import User
 from petition.audit.models import AuditEntry
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
-from petition.petitions.models import Petition
+from petition.petitions.models import Petition, PetitionTranslation
+from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 
 __all__ = [
@@ -12,7 +13,11 @@ __all__ = [
     "CountShard",
     "OutboxMail",
     "Petition",
+    "PetitionTranslation",
+    "ReferralLink",
+    "ShareImage",
     "Signature",
+    "SignatureSource",
     "SignatureStatus",
     "User",
 ]

@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from petition import i18n
 from petition.core import microcache
 from petition.counting import service as counting
 from petition.petitions import service as petitions
@@ -9,18 +10,27 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/petitions/<slug>")
 def petition_count(slug: str):
-    """Public numbers of a petition, no names: count, goal, next milestone, counts by country."""
-    body = microcache.cached(("count-json", slug), lambda: _numbers(slug))
+    """Public numbers of a petition, no names: count, goal, next milestone, counts by country.
+
+    The title is in the language asked with ?lang=, French otherwise: only the address decides,
+    so that a shared cache keeps one answer per address.
+    """
+    locale = request.args.get("lang")
+    if locale not in i18n.LANGUAGES:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    body = microcache.cached(("count-json", slug, locale), lambda: _numbers(slug, locale))
     if body is None:
         abort(404)
     response = current_app.response_class(body, mimetype="application/json")
+    # Friendly sites read the count from their own pages' scripts.
+    response.headers["Access-Control-Allow-Origin"] = "*"
     response.cache_control.public = True
     response.cache_control.max_age = 10
     response.add_etag()
     return response.make_conditional(request)
 
 
-def _numbers(slug: str) -> bytes | None:
+def _numbers(slug: str, locale: str) -> bytes | None:
     petition = petitions.by_slug(slug)
     if petition is None:
         return None
@@ -28,7 +38,7 @@ def _numbers(slug: str) -> bytes | None:
     count = sum(by_country.values())
     return jsonify(
         slug=petition.slug,
-        title=petition.title,
+        title=petitions.localized(petition, locale).title,
         count=count,
         goal=petition.goal,
         next_goal=petitions.next_target(count, petition.goal),

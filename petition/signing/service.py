@@ -15,7 +15,9 @@ from petition.core.time import utcnow
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
+from petition.petitions import service as petitions
 from petition.petitions.models import Petition
+from petition.sharing import referrals
 from petition.signing.models import Signature, SignatureStatus
 
 CONFIRM = "confirm-signature"
@@ -85,12 +87,19 @@ def signature_for(token: str, purpose: str) -> Signature:
 
 
 def sign(
-    petition: Petition, data: SignatureInput, *, locale: str, ip: str | None, flag_reason: str | None = None
-):
+    petition: Petition,
+    data: SignatureInput,
+    *,
+    locale: str,
+    ip: str | None,
+    flag_reason: str | None = None,
+    source: referrals.FirstTouch | None = None,
+) -> Signature | None:
     """Record a signature (pending) and queue the mail that applies, in one transaction.
 
     The unique index on (petition, canonical email) decides who signed first, so two
-    simultaneous requests with one address store one signature.
+    simultaneous requests with one address store one signature. Returns the signature this
+    request created (or renewed after a withdrawal), None when the address had already signed.
     """
     canonical = canonical_email(data.email)
     petition_id = petition.id
@@ -108,11 +117,13 @@ def sign(
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        _sign_again(petition_id, canonical, data, locale)
+        signature = _sign_again(petition_id, canonical, data, locale, source)
     else:
+        referrals.record_signing(signature, source)
         if flag_reason is None:
             _mail_confirmation(signature)
     db.session.commit()
+    return signature
 
 
 def _fields(data: SignatureInput) -> dict:
@@ -130,12 +141,14 @@ def _fields(data: SignatureInput) -> dict:
     }
 
 
-def _sign_again(petition_id: int, canonical: str, data: SignatureInput, locale: str) -> None:
+def _sign_again(
+    petition_id: int, canonical: str, data: SignatureInput, locale: str, source: referrals.FirstTouch | None
+) -> Signature | None:
     existing = db.session.scalar(
         select(Signature).where(Signature.petition_id == petition_id, Signature.email_canonical == canonical)
     )
     if existing is None:
-        return
+        return None
     if existing.status == SignatureStatus.WITHDRAWN:
         for name, value in _fields(data).items():
             setattr(existing, name, value)
@@ -144,12 +157,15 @@ def _sign_again(petition_id: int, canonical: str, data: SignatureInput, locale: 
         existing.locale = locale
         existing.withdrawn_dt = None
         existing.created_dt = utcnow()
+        referrals.record_signing(existing, source, renewed=True)
         _mail_confirmation(existing)
-    elif existing.status == SignatureStatus.PENDING:
+        return existing
+    if existing.status == SignatureStatus.PENDING:
         # The pending data is not overwritten: whoever owns the mailbox confirms what was typed first.
         _mail_confirmation(existing, locale=locale)
     else:
         _mail(existing, "signing/already_signed", locale=locale)
+    return None
 
 
 def _mail_confirmation(signature: Signature, locale: str | None = None) -> None:
@@ -160,17 +176,32 @@ def _mail(signature: Signature, template: str, locale: str | None = None) -> Non
     if mail.sent_recently(signature.email_canonical) >= current_app.config["MAILS_PER_ADDRESS_PER_DAY"]:
         return
     base = current_app.config["BASE_URL"]
+    locale = locale or signature.locale
+    # The links open the pages in the mail's language, whatever browser the signer reads it in.
     mail.enqueue(
         recipient=signature.email,
         recipient_key=signature.email_canonical,
         template=template,
-        locale=locale or signature.locale,
+        locale=locale,
         signature=signature,
-        petition=signature.petition,
-        confirm_url=base + url_for("signing.confirm", token=link_token(signature, CONFIRM)),
-        withdraw_url=base + url_for("signing.withdraw", token=link_token(signature, WITHDRAW)),
-        petition_url=base + url_for("petitions.show", slug=signature.petition.slug),
+        petition=petitions.localized(signature.petition, locale),
+        confirm_url=base + url_for("signing.confirm", token=link_token(signature, CONFIRM), lang=locale),
+        withdraw_url=base + url_for("signing.withdraw", token=link_token(signature, WITHDRAW), lang=locale),
+        petition_url=base + url_for("petitions.show", slug=signature.petition.slug, lang=locale),
+        **_referral_links(signature, locale),
     )
+
+
+def _referral_links(signature: Signature, locale: str) -> dict:
+    """The signer's personal link and the private page that counts who signed through it.
+
+    The personal link is for others, who read the petition in their own language; the private
+    page opens in the signer's.
+    """
+    return {
+        "referral_url": referrals.personal_url(signature.petition, referrals.link_of(signature).code),
+        "referral_stats_url": referrals.stats_url(link_token(signature, referrals.REFERRAL_STATS), locale),
+    }
 
 
 def confirm(signature: Signature) -> bool:

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from petition.extensions import csrf, limiter
 from petition.petitions import service as petitions
 from petition.petitions.views import render_petition
+from petition.sharing import views as sharing
 from petition.signing import service
 from petition.signing.forms import SignatureForm
 from petition.signing.models import SignatureStatus
@@ -43,7 +44,7 @@ def sign(slug: str):
         notice = _("Prenez un instant pour relire vos informations, puis envoyez à nouveau le formulaire.")
         return render_petition(petition, form, 422, notice=notice)
     flag = "honeypot" if form.website.data else ("no-timer" if taken is None else None)
-    service.sign(
+    signature = service.sign(
         petition,
         service.SignatureInput(
             first_name=form.first_name.data,
@@ -60,7 +61,9 @@ def sign(slug: str):
         locale=str(get_locale()),
         ip=request.remote_addr,
         flag_reason=flag,
+        source=sharing.first_touch(),
     )
+    sharing.remember_referral(petition, signature)
     session["signed_email"] = form.email.data
     return redirect(url_for("signing.thanks", slug=petition.slug), code=303)
 
@@ -68,7 +71,9 @@ def sign(slug: str):
 @bp.get("/petitions/<slug>/thanks")
 def thanks(slug: str):
     petition = petitions.by_slug(slug) or abort(404)
-    return render_template("signing/thanks.html", petition=petition, email=session.get("signed_email"))
+    return render_template(
+        "signing/thanks.html", petition=petitions.localized(petition), email=session.get("signed_email")
+    )
 
 
 def _load(token: str, purpose: str):
@@ -93,7 +98,7 @@ def confirm(token: str):
     return render_template(
         "signing/confirm.html",
         signature=signature,
-        petition=signature.petition,
+        petition=petitions.localized(signature.petition),
         progress=petitions.progress(signature.petition),
         form=form,
         Status=SignatureStatus,
@@ -114,7 +119,7 @@ def withdraw(token: str):
     return render_template(
         "signing/withdraw.html",
         signature=signature,
-        petition=signature.petition,
+        petition=petitions.localized(signature.petition),
         form=form,
         Status=SignatureStatus,
         retry=request.method == "POST",
