@@ -95,13 +95,14 @@ def main(argv=None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--database-url", default=None)
     options = parser.parse_args(argv)
+    started = time.monotonic()
     sink = harness.MailSink(harness.free_port()).start()
     try:
         with harness.Site(options.db, options.database_url, mail_url=sink.url) as site:
             summary = run(site, sink, options.clients, options.workers, options.phase)
     finally:
         sink.stop()
-    print(summary.line())
+    print(f"{summary.line()} ({time.monotonic() - started:.0f}s)")
     return 0 if summary.ok else 1
 
 

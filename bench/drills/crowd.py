@@ -148,10 +148,11 @@ def main(argv=None) -> int:
     parser.add_argument("--instances", type=int, default=1)
     parser.add_argument("--workers", type=int, default=4)
     options = parser.parse_args(argv)
+    started = time.monotonic()
     with harness.Site(options.db, options.database_url, options.redis_url) as site:
         urls = [site.serve(workers=options.workers).url for _ in range(options.instances)]
         summary = run(urls, site.database_url, options.clients, options.attempts)
-    print(summary.line())
+    print(f"{summary.line()} ({time.monotonic() - started:.0f}s)")
     return 0 if summary.ok else 1
 
 
