@@ -248,6 +248,10 @@ class Bench:
             target=0.25,
         )
         self.check_stored("signatures", sign.statuses().get("303", 0), signatures(database_url) - rows_before)
+        flagged = seed.count_rows(
+            database_url, "SELECT count(*) FROM signatures WHERE flag_reason IS NOT NULL"
+        )
+        self.check_equal("signatures taken for robots", 0, flagged)
 
         links = seed.pending_signatures(database_url, options.pending, harness.BENCH_SECRET)
         confirmed_before = confirmed(database_url)
@@ -278,6 +282,7 @@ class Bench:
             self.small_comments = self.measure(
                 "comment page (50)", site, "/petitions/kleema/comments", target=0.4
             )
+            comments_before = seed.count_rows(database_url, "SELECT count(*) FROM comments")
             self.comment_post = self.measure(
                 "comment POST",
                 site,
@@ -285,6 +290,8 @@ class Bench:
                 ("form.lua", "comment.lua"),
                 lambda index, threads: ("/petitions/kleema/comments", f"{run_id}-{index}"),
             )
+            stored = seed.count_rows(database_url, "SELECT count(*) FROM comments") - comments_before
+            self.check_stored("comments", self.comment_post.statuses().get("303", 0), stored)
         else:
             print("  (no comment thread in this version of the site: comment paths skipped)")
 

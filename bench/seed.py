@@ -71,10 +71,22 @@ class Database:
 
     def scalar(self, sql: str, *params):
         cursor = self.connection.cursor()
-        cursor.execute(sql.replace("?", "%s") if self.dialect == "postgresql" else sql, params)
+        cursor.execute(
+            sql.replace("?", "%s") if self.dialect == "postgresql" else sql,
+            [_sqlite_value(p) if self.dialect == "sqlite" else p for p in params],
+        )
         row = cursor.fetchone()
         cursor.close()
         return row[0] if row else None
+
+    def execute(self, sql: str, *params) -> None:
+        cursor = self.connection.cursor()
+        cursor.execute(
+            sql.replace("?", "%s") if self.dialect == "postgresql" else sql,
+            [_sqlite_value(p) if self.dialect == "sqlite" else p for p in params],
+        )
+        self.connection.commit()
+        cursor.close()
 
     def petition_id(self, slug: str = "kleema") -> int:
         return self.scalar("SELECT id FROM petitions WHERE slug = ?", slug)
@@ -204,5 +216,74 @@ def count_rows(url: str, sql: str, *params) -> int:
     database = Database(url)
     try:
         return int(database.scalar(sql, *params) or 0)
+    finally:
+        database.close()
+
+
+COMMENT_COLUMNS = (
+    "petition_id",
+    "depth",
+    "author_name",
+    "text",
+    "status",
+    "hidden_by_reports",
+    "is_featured",
+    "is_official",
+    "listed",
+    "locale",
+    "created_dt",
+)
+COMMENT_TEXTS = [
+    "Ma mère vit à Fès et je l'appelais tous les soirs avec KLEEMA. Depuis le 7 septembre, plus rien.",
+    "En plein Ramadan, couper les appels vers les familles, c'est indigne. Je signe et je partage.",
+    "Abonné depuis deux ans : le service marchait très bien. Qu'on nous rende la ligne pendant le procès.",
+    "Mon mari est resté à Oujda avec les enfants. Nous avons besoin de pouvoir nous parler.",
+]
+
+
+def comments(url: str, count: int, prefix: str = "Lecteur") -> int:
+    """`count` approved top-level comments, oldest first, and the thread counts recounted to match."""
+    database = Database(url)
+    try:
+        petition_id = database.petition_id()
+        start = datetime(2009, 9, 12)
+
+        def rows():
+            for n in range(count):
+                text = f"{COMMENT_TEXTS[n % len(COMMENT_TEXTS)]} ({n + 1})"
+                yield (
+                    petition_id,
+                    0,
+                    f"{prefix} {n + 1}",
+                    text,
+                    "approved",
+                    False,
+                    False,
+                    False,
+                    True,
+                    "fr",
+                    start + timedelta(seconds=n),
+                )
+
+        written = database.write_rows("comments", COMMENT_COLUMNS, rows())
+        database.execute(
+            "INSERT INTO comment_counts (petition_id, public, threads) VALUES (?, 0, 0) "
+            "ON CONFLICT (petition_id) DO NOTHING",
+            petition_id,
+        )
+        database.execute(
+            "UPDATE comment_counts SET "
+            "public = (SELECT count(*) FROM comments WHERE petition_id = ? AND status = 'approved' "
+            "AND hidden_by_reports = ?), "
+            "threads = (SELECT count(*) FROM comments WHERE petition_id = ? AND parent_id IS NULL AND listed = ?) "
+            "WHERE petition_id = ?",
+            petition_id,
+            False,
+            petition_id,
+            True,
+            petition_id,
+        )
+        database.analyze()
+        return written
     finally:
         database.close()

@@ -3,21 +3,24 @@
 statuses = {}
 setup_requests = 0
 form = nil
+-- The form's field prefix, when a page holds several forms (the thread's is "comment-").
+form_prefix = ""
 
 function urlencode(text)
   return (tostring(text):gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
 
 function read_form(headers, body)
+  local prefix = form_prefix:gsub("%-", "%%-")
   local cookie = headers["Set-Cookie"] or headers["set-cookie"]
-  local token = body:match('name="csrf_token" type="hidden" value="([^"]+)"')
+  local token = body:match('name="' .. prefix .. 'csrf_token" type="hidden" value="([^"]+)"')
   if not (cookie and token) then
     return nil
   end
   return {
     cookie = cookie:match("^([^;]+)"),
     csrf_token = token,
-    started = body:match('name="started" type="hidden" value="([^"]+)"'),
+    started = body:match('name="' .. prefix .. 'started" type="hidden" value="([^"]+)"'),
   }
 end
 
