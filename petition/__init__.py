@@ -67,10 +67,11 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from petition.api.views import bp as api
+    from petition.comments.views import bp as comments
     from petition.petitions.views import bp as petitions
     from petition.signing.views import bp as signing
 
-    for blueprint in (petitions, signing, api):
+    for blueprint in (petitions, signing, comments, api):
         app.register_blueprint(blueprint)
 
     import petition.models  # noqa: F401  (every model known to Alembic and create_all)

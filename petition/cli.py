@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from petition.comments import words
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
@@ -19,9 +20,10 @@ counts_cli = AppGroup("counts", help="Signature counts.")
 
 
 def setup_database() -> None:
-    """Bring the schema to the latest migration and seed the KLEEMA petition if missing."""
+    """Bring the schema to the latest migration; seed the KLEEMA petition and word lists if missing."""
     upgrade(directory=current_app.extensions["migrate"].directory)
     ensure_kleema_petition()
+    words.ensure_defaults()
 
 
 @click.command("setup")

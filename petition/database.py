@@ -1,7 +1,9 @@
 """Engine set-up shared by every feature: SQLite pragmas, portable upserts and id types."""
 
 from flask import has_request_context, request
-from sqlalchemy import BigInteger, Integer, event
+import enum
+
+from sqlalchemy import BigInteger, Enum, Integer, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
@@ -9,6 +11,11 @@ from petition.extensions import db
 
 # SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a BIGINT identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def text_enum(values: type[enum.Enum], length: int = 16) -> Enum:
+    """An enum stored as its values in a plain string column (no CREATE TYPE to migrate)."""
+    return Enum(values, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -42,3 +49,9 @@ def upsert_increment(table, keys: dict, column: str, amount: int):
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     stmt = insert(table).values(**keys, **{column: amount})
     return stmt.on_conflict_do_update(index_elements=list(keys), set_={column: table.c[column] + amount})
+
+
+def insert_missing(table, values: dict):
+    """INSERT … ON CONFLICT DO NOTHING, on SQLite and PostgreSQL."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    return insert(table).values(**values).on_conflict_do_nothing()

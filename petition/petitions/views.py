@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, render_template
 
+from petition.comments import views as comments
 from petition.petitions import service
 from petition.signing import service as signing
 from petition.signing.forms import SignatureForm
@@ -19,6 +20,7 @@ def render_petition(
             recent=signing.recent_public(petition.id),
             form=form or SignatureForm(),
             notice=notice,
+            **comments.preview(petition),
         ),
         status,
     )

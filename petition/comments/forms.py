@@ -1,0 +1,146 @@
+from flask import current_app
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from petition.comments.models import ReportReason
+from petition.core.forms import GuardedForm, email_address, no_forbidden_characters, person_name
+from petition.core.text import collapse_spaces, has_letter, has_link
+
+NAME_MAX = 60
+REPORT_NOTE_MAX = 300
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if value else value
+
+
+def _no_link_in_name(form, field):
+    if field.data and has_link(field.data):
+        raise ValidationError(_l("Un nom ne peut pas contenir d'adresse de site."))
+
+
+def _text_length(form, field):
+    limit = current_app.config["COMMENT_MAX_LENGTH"]
+    if field.data and len(field.data) > limit:
+        raise ValidationError(
+            _l(
+                "%(limit)d caractères au plus : votre texte en compte %(length)d.",
+                limit=limit,
+                length=len(field.data),
+            )
+        )
+
+
+def _has_words(form, field):
+    if field.data and not has_letter(field.data):
+        raise ValidationError(_l("Écrivez votre commentaire avec des mots."))
+
+
+def _name_field():
+    return StringField(
+        _l("Votre nom ou pseudonyme"),
+        description=_l("Affiché avec votre commentaire."),
+        filters=[collapse_spaces],
+        validators=[
+            DataRequired(_l("Indiquez un nom ou un pseudonyme.")),
+            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.", max=NAME_MAX)),
+            no_forbidden_characters(),
+            person_name,
+            _no_link_in_name,
+        ],
+        render_kw={"autocomplete": "nickname", "maxlength": NAME_MAX},
+    )
+
+
+def _text_field():
+    return TextAreaField(
+        _l("Votre commentaire"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Écrivez votre commentaire.")),
+            _text_length,
+            no_forbidden_characters(multiline=True),
+            _has_words,
+        ],
+        render_kw={"rows": 5},
+    )
+
+
+def _describe_text(field) -> None:
+    field.description = _l(
+        "%(limit)s caractères au plus. Les adresses de sites deviennent des liens.",
+        limit=format_decimal(current_app.config["COMMENT_MAX_LENGTH"]),
+    )
+
+
+class CommentForm(GuardedForm):
+    """Posting a comment or a reply. Its fields are prefixed ("comment-…") because it shares the
+    petition page with the signature form."""
+
+    timer_salt = "comment-form-started"
+
+    author_name = _name_field()
+    email = EmailField(
+        _l("Adresse e-mail (facultatif)"),
+        description=_l(
+            "Seulement pour être prévenu(e) des réponses, après confirmation. Elle n'est jamais affichée."
+        ),
+        filters=[collapse_spaces],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("254 caractères au plus.")),
+            no_forbidden_characters(),
+            email_address,
+        ],
+        render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr"},
+    )
+    text = _text_field()
+    reply_to = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "comment")
+        super().__init__(*args, **kwargs)
+        _describe_text(self.text)
+
+    def reply_to_id(self) -> int | None:
+        """The comment answered; a value that is not a number names no comment (id 0)."""
+        value = (self.reply_to.data or "").strip()
+        if not value:
+            return None
+        return int(value) if value.isdigit() and len(value) < 19 else 0
+
+
+class EditForm(FlaskForm):
+    author_name = _name_field()
+    text = _text_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _describe_text(self.text)
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        _l("Pourquoi signalez-vous ce commentaire ?"),
+        choices=[
+            (ReportReason.SPAM.value, _l("Publicité ou spam")),
+            (ReportReason.ABUSE.value, _l("Insulte, haine ou harcèlement")),
+            (ReportReason.OFF_TOPIC.value, _l("Hors sujet")),
+            (ReportReason.FALSE_INFORMATION.value, _l("Fausse information")),
+            (ReportReason.OTHER.value, _l("Autre raison")),
+        ],
+        validators=[DataRequired(_l("Choisissez une raison."))],
+    )
+    note = TextAreaField(
+        _l("Précisez si vous le souhaitez (facultatif)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=REPORT_NOTE_MAX, message=_l("%(max)d caractères au plus.", max=REPORT_NOTE_MAX)),
+            no_forbidden_characters(multiline=True),
+        ],
+        render_kw={"rows": 3, "maxlength": REPORT_NOTE_MAX},
+    )
