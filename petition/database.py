@@ -1,8 +1,8 @@
 """Engine set-up shared by every feature: SQLite pragmas, portable upserts and id types."""
 
-from flask import has_request_context, request
 import enum
 
+from flask import has_request_context, request
 from sqlalchemy import BigInteger, Enum, Integer, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine

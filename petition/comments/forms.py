@@ -3,6 +3,7 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from petition.comments.models import ReportReason
@@ -122,17 +123,23 @@ class EditForm(FlaskForm):
         _describe_text(self.text)
 
 
+def _known_reason(form, field):
+    if field.data not in {reason.value for reason in ReportReason}:
+        raise ValidationError(_l("Choisissez une raison."))
+
+
 class ReportForm(FlaskForm):
     reason = RadioField(
         _l("Pourquoi signalez-vous ce commentaire ?"),
         choices=[
-            (ReportReason.SPAM.value, _l("Publicité ou spam")),
-            (ReportReason.ABUSE.value, _l("Insulte, haine ou harcèlement")),
-            (ReportReason.OFF_TOPIC.value, _l("Hors sujet")),
-            (ReportReason.FALSE_INFORMATION.value, _l("Fausse information")),
-            (ReportReason.OTHER.value, _l("Autre raison")),
+            SelectChoice(ReportReason.SPAM.value, _l("Publicité ou spam")),
+            SelectChoice(ReportReason.ABUSE.value, _l("Insulte, haine ou harcèlement")),
+            SelectChoice(ReportReason.OFF_TOPIC.value, _l("Hors sujet")),
+            SelectChoice(ReportReason.FALSE_INFORMATION.value, _l("Fausse information")),
+            SelectChoice(ReportReason.OTHER.value, _l("Autre raison")),
         ],
-        validators=[DataRequired(_l("Choisissez une raison."))],
+        validators=[DataRequired(_l("Choisissez une raison.")), _known_reason],
+        validate_choice=False,
     )
     note = TextAreaField(
         _l("Précisez si vous le souhaitez (facultatif)"),

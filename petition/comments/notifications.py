@@ -2,7 +2,7 @@
 a mail when a reply to their comment is published, and can stop these mails from any of them.
 """
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
@@ -26,7 +26,9 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def _url(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    """An absolute link for a mail; moderators' actions and commands queue mail outside a request."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"] + path
 
 
 def load(token: str, purpose: str):

@@ -84,12 +84,12 @@ def _place_reply(petition: Petition, reply_to_id: int, owned_ids: set[int]) -> t
     """(the comment answered, the parent the reply hangs from)."""
     answered = db.session.get(Comment, reply_to_id)
     if answered is None or answered.petition_id != petition.id:
-        raise Refused(_l("Le commentaire auquel vous répondez n'existe pas, ou plus. Publiez un nouveau commentaire."))
+        raise Refused(
+            _l("Le commentaire auquel vous répondez n'existe pas, ou plus. Publiez un nouveau commentaire.")
+        )
     if answered.id in owned_ids and still_editable(answered):
         # Answering oneself over and over floods a thread; completing the comment does not.
-        raise Refused(
-            _l("Pour compléter votre propre commentaire, modifiez-le plutôt que d'y répondre.")
-        )
+        raise Refused(_l("Pour compléter votre propre commentaire, modifiez-le plutôt que d'y répondre."))
     if not answered.is_public:
         raise Refused(
             _l(
@@ -193,7 +193,11 @@ def report(
     """
     db.session.add(
         CommentReport(
-            comment_id=comment.id, reason=reason, note=note or None, reader_key=reader_key, ip_hash=hash_ip(ip)
+            comment_id=comment.id,
+            reason=reason,
+            note=note or None,
+            reader_key=reader_key,
+            ip_hash=hash_ip(ip),
         )
     )
     try:
@@ -201,7 +205,10 @@ def report(
     except IntegrityError:
         db.session.rollback()
         return False
-    if not comment.hidden_by_reports and open_reports(comment.id) >= current_app.config["COMMENT_REPORTS_TO_HIDE"]:
+    if (
+        not comment.hidden_by_reports
+        and open_reports(comment.id) >= current_app.config["COMMENT_REPORTS_TO_HIDE"]
+    ):
         comment.hidden_by_reports = True
         _refresh(comment)
     db.session.commit()
@@ -279,7 +286,9 @@ def _refresh(comment: Comment) -> None:
 
 def _refresh_listing(root_id: int) -> None:
     has_public = db.session.scalar(
-        select(exists().where(or_(Comment.id == root_id, Comment.root_id == root_id), Comment.public_filter()))
+        select(
+            exists().where(or_(Comment.id == root_id, Comment.root_id == root_id), Comment.public_filter())
+        )
     )
     db.session.execute(
         update(Comment)
@@ -300,7 +309,9 @@ def _refresh_counts(petition_id: int) -> None:
         select(CommentCounts.petition_id).where(CommentCounts.petition_id == petition_id).with_for_update()
     )
     public = db.session.scalar(
-        select(func.count()).select_from(Comment).where(Comment.petition_id == petition_id, Comment.public_filter())
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.petition_id == petition_id, Comment.public_filter())
     )
     threads = db.session.scalar(
         select(func.count())

@@ -67,7 +67,9 @@ class Page:
     @property
     def numbers(self) -> list[int | None]:
         """The first, last and nearby page numbers; None where a gap is skipped."""
-        near = sorted(n for n in {1, self.count, *range(self.number - 2, self.number + 3)} if 1 <= n <= self.count)
+        near = sorted(
+            n for n in {1, self.count, *range(self.number - 2, self.number + 3)} if 1 <= n <= self.count
+        )
         shown: list[int | None] = []
         for number in near:
             if shown and number - shown[-1] > 1:
@@ -77,7 +79,9 @@ class Page:
 
 
 def counts(petition_id: int) -> CommentCounts:
-    return db.session.get(CommentCounts, petition_id) or CommentCounts(petition_id=petition_id, public=0, threads=0)
+    return db.session.get(CommentCounts, petition_id) or CommentCounts(
+        petition_id=petition_id, public=0, threads=0
+    )
 
 
 def _own_waiting_roots(owned_ids: set[int]):
@@ -128,9 +132,7 @@ def page(petition_id: int, number: int, owned_ids: set[int], owns) -> Page | Non
         .offset((number - 1) * per_page())
         .limit(per_page())
     ).all()
-    return Page(
-        threads=_grow(roots, owns), number=number, count=pages, comments=counts(petition_id).public
-    )
+    return Page(threads=_grow(roots, owns), number=number, count=pages, comments=counts(petition_id).public)
 
 
 def latest(petition_id: int, owned_ids: set[int], owns, limit: int = 3) -> list[Node]:

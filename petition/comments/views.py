@@ -1,8 +1,8 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from flask_limiter.errors import RateLimitExceeded
+from flask_wtf import FlaskForm
 
 from petition.comments import authorship, notifications, service, threads
 from petition.comments.forms import CommentForm, EditForm, ReportForm
@@ -149,7 +149,9 @@ def post(slug: str):
             "success",
         )
     if comment.email:
-        flash(_("Pour être prévenu(e) des réponses, ouvrez le lien que nous venons de vous envoyer par e-mail."))
+        flash(
+            _("Pour être prévenu(e) des réponses, ouvrez le lien que nous venons de vous envoyer par e-mail.")
+        )
     response = redirect(_thread_url(comment, owned | {comment.id}), code=303)
     authorship.remember(response, comment.id, token)
     return response

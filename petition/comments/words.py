@@ -70,7 +70,9 @@ def normalise(text: str) -> str:
 
 def listed(kind: WordKind) -> list[str]:
     return list(
-        db.session.scalars(select(ModeratedWord.word).where(ModeratedWord.kind == kind).order_by(ModeratedWord.word))
+        db.session.scalars(
+            select(ModeratedWord.word).where(ModeratedWord.kind == kind).order_by(ModeratedWord.word)
+        )
     )
 
 
@@ -81,7 +83,9 @@ def find(text: str, kind: WordKind) -> str | None:
         return None
     by_form = {normalise(word): word for word in words if normalise(word)}
     pattern = re.compile(
-        r"(?<!\w)(" + "|".join(re.escape(form) for form in sorted(by_form, key=len, reverse=True)) + r")"
+        r"(?<!\w)("
+        + "|".join(re.escape(form) for form in sorted(by_form, key=len, reverse=True))
+        + r")"
         + _PLURAL
         + r"(?!\w)"
     )

@@ -1,0 +1,95 @@
+"""A reader with a browser (cookie jar) who reads threads, comments, replies, edits and reports."""
+
+import re
+
+from sqlalchemy import select
+
+from petition.comments import service
+from petition.comments.models import Comment, CommentStatus
+from petition.extensions import db
+
+_HIDDEN = re.compile(r'name="((?:comment-)?(?:csrf_token|started))" type="hidden" value="([^"]+)"')
+
+
+def comment_tokens(html: str) -> dict:
+    """The hidden fields of the comment form (its names carry the "comment-" prefix)."""
+    return {name: value for name, value in _HIDDEN.findall(html) if name.startswith("comment-")}
+
+
+def plain_tokens(html: str) -> dict:
+    """The CSRF token of an unprefixed form (edit, delete, report, buttons)."""
+    return {name: value for name, value in _HIDDEN.findall(html) if name == "csrf_token"}
+
+
+class Reader:
+    def __init__(self, app, ip: str = "192.0.2.10"):
+        self.app = app
+        self.client = app.test_client()
+        self.ip = ip
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, environ_base={"REMOTE_ADDR": self.ip}, **kwargs)
+
+    def post(self, path: str, data: dict, **kwargs):
+        return self.client.post(path, data=data, environ_base={"REMOTE_ADDR": self.ip}, **kwargs)
+
+    def html(self, path: str = "/petitions/kleema/comments", **kwargs) -> str:
+        response = self.get(path, follow_redirects=True, **kwargs)
+        assert response.status_code == 200, response.status_code
+        return response.get_data(as_text=True)
+
+    def comment(
+        self,
+        text: str = "Salam à tous, je signe et je transfère à la famille.",
+        name: str = "Karim",
+        email: str | None = None,
+        reply_to: int | str | None = None,
+        slug: str = "kleema",
+        **extra,
+    ):
+        page = self.get(f"/petitions/{slug}/comments").get_data(as_text=True)
+        data = {
+            "comment-author_name": name,
+            "comment-text": text,
+            "comment-email": email or "",
+            "comment-reply_to": "" if reply_to is None else str(reply_to),
+            **comment_tokens(page),
+            **extra,
+        }
+        return self.post(f"/petitions/{slug}/comments", data)
+
+    def press(self, path: str, **fields):
+        """Open a page with a form and send it as a browser would, with its CSRF token."""
+        page = self.get(path)
+        assert page.status_code == 200, (path, page.status_code)
+        return self.post(path, {**plain_tokens(page.get_data(as_text=True)), **fields})
+
+
+def latest_comment(app) -> Comment:
+    with app.app_context():
+        comment = db.session.scalars(select(Comment).order_by(Comment.id.desc()).limit(1)).one()
+        db.session.expunge(comment)
+        return comment
+
+
+def load(app, comment_id: int) -> Comment:
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        db.session.expunge(comment)
+        return comment
+
+
+def decide(app, comment_id: int, status: CommentStatus = CommentStatus.APPROVED) -> None:
+    """A moderator's decision, taken directly, to set up a thread."""
+    with app.app_context():
+        service.decide(db.session.get(Comment, comment_id), status)
+        db.session.commit()
+
+
+def approved(app, reader: Reader, **kwargs) -> int:
+    """Post through the form and approve; returns the comment id."""
+    response = reader.comment(**kwargs)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    comment_id = latest_comment(app).id
+    decide(app, comment_id)
+    return comment_id
