@@ -1,8 +1,9 @@
 """A reader with a browser (cookie jar) who reads threads, comments, replies, edits and reports."""
 
 import re
+from html.parser import HTMLParser
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from petition.comments import service
 from petition.comments.models import Comment, CommentStatus
@@ -93,3 +94,66 @@ def approved(app, reader: Reader, **kwargs) -> int:
     comment_id = latest_comment(app).id
     decide(app, comment_id)
     return comment_id
+
+
+class _MarkupAudit(HTMLParser):
+    """Collects every way a page could run code or load something it should not."""
+
+    ALLOWED_TAGS_WITH_URLS = {"a", "link", "script", "form"}
+    FORBIDDEN_TAGS = {
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "img",
+        "style",
+        "base",
+        "frame",
+        "video",
+        "audio",
+    }
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag in self.FORBIDDEN_TAGS:
+            self.problems.append(f"<{tag}> element")
+        if tag == "script":
+            self._in_script = True
+            if not (values.get("src") or "").startswith("/static/"):
+                self.problems.append(f"script not from /static/: {values}")
+        outside_link = tag == "a" and values.get("href", "").startswith(("http://", "https://"))
+        if outside_link and "nofollow" not in (values.get("rel") or ""):
+            self.problems.append(f"outside link without rel=nofollow: {values}")
+        for name, value in attrs:
+            if name.startswith("on") or name in ("style", "srcdoc", "formaction", "autofocus"):
+                self.problems.append(f"attribute {name}={value!r} on <{tag}>")
+            if name in ("href", "src", "action", "xlink:href"):
+                scheme = "".join((value or "").split()).lower()
+                if scheme.startswith(("javascript:", "data:", "vbscript:")):
+                    self.problems.append(f"{name}={value!r} on <{tag}>")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.problems.append(f"inline script: {data[:80]!r}")
+
+
+def assert_inert(html: str) -> None:
+    audit = _MarkupAudit()
+    audit.feed(html)
+    audit.close()
+    assert not audit.problems, audit.problems
+
+
+def comment_count_of(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Comment))

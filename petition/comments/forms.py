@@ -28,9 +28,9 @@ def _text_length(form, field):
     if field.data and len(field.data) > limit:
         raise ValidationError(
             _l(
-                "%(limit)d caractères au plus : votre texte en compte %(length)d.",
-                limit=limit,
-                length=len(field.data),
+                "%(limit)s caractères au plus : votre texte en compte %(length)s.",
+                limit=format_decimal(limit),
+                length=format_decimal(len(field.data)),
             )
         )
 
