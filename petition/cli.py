@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from petition.comments import words
+from petition.comments.cli import comments_cli
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
@@ -76,3 +77,4 @@ def register(app) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(counts_cli)
+    app.cli.add_command(comments_cli)

@@ -367,3 +367,14 @@ def test_rate_limit_per_ip_keeps_the_text(app):
     assert response.status_code == 429
     assert "Patientez quelques minutes" in html and "Celui-ci attendra</textarea>" in html
     assert Reader(app, ip="198.51.100.44").comment(text="Autre réseau").status_code == 303
+
+
+def test_demo_command_adds_a_realistic_thread_once(app, runner):
+    assert Reader(app).html().count('class="comment-item"') == 0
+    result = runner.invoke(args=["comments", "demo"])
+    assert "13 demonstration comments added" in result.output
+    html = Reader(app).html()
+    assert "Réponse officielle du comité" in html and "business is business" in html
+    assert "Comme par hasard" not in html  # the one left for moderators
+    again = runner.invoke(args=["comments", "demo"])
+    assert again.exit_code != 0 and "already has comments" in again.output
