@@ -6,6 +6,7 @@ from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from petition.comments.labels import REPORT_REASONS
 from petition.comments.models import ReportReason
 from petition.core.forms import GuardedForm, email_address, no_forbidden_characters, person_name
 from petition.core.text import collapse_spaces, has_letter, has_link
@@ -131,13 +132,7 @@ def _known_reason(form, field):
 class ReportForm(FlaskForm):
     reason = RadioField(
         _l("Pourquoi signalez-vous ce commentaire ?"),
-        choices=[
-            SelectChoice(ReportReason.SPAM.value, _l("Publicité ou spam")),
-            SelectChoice(ReportReason.ABUSE.value, _l("Insulte, haine ou harcèlement")),
-            SelectChoice(ReportReason.OFF_TOPIC.value, _l("Hors sujet")),
-            SelectChoice(ReportReason.FALSE_INFORMATION.value, _l("Fausse information")),
-            SelectChoice(ReportReason.OTHER.value, _l("Autre raison")),
-        ],
+        choices=[SelectChoice(reason.value, label) for reason, label in REPORT_REASONS.items()],
         validators=[DataRequired(_l("Choisissez une raison.")), _known_reason],
         validate_choice=False,
     )

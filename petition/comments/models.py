@@ -106,6 +106,17 @@ class ReportReason(enum.StrEnum):
     OTHER = "other"
 
 
+class RejectReason(enum.StrEnum):
+    """Why a moderator refused a comment; its author sees it in place of the comment."""
+
+    RULES = "rules"
+    ABUSE = "abuse"
+    UNVERIFIED = "unverified"
+    PERSONAL_DATA = "personal_data"
+    OFF_TOPIC = "off_topic"
+    ADVERTISING = "advertising"
+
+
 class CommentReport(db.Model):
     """A reader's report. One per reader and comment: per browser, and per network for readers
     who clear their cookies."""

@@ -10,9 +10,13 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from petition.comments.labels import reject_reason
 from petition.comments.models import Comment, CommentCounts, CommentStatus
 from petition.comments.service import still_editable
 from petition.extensions import db
+
+# What an author sees of their own comments besides public ones: waiting, or refused with the reason.
+OWN_UNPUBLISHED = (CommentStatus.PENDING, CommentStatus.REJECTED)
 
 
 @dataclass
@@ -23,12 +27,19 @@ class Node:
 
     @property
     def shown(self) -> bool:
-        return self.comment.is_public or (self.mine and self.comment.status == CommentStatus.PENDING)
+        return self.comment.is_public or (self.mine and self.comment.status in OWN_UNPUBLISHED)
 
     @property
     def waiting(self) -> bool:
         """The author's own comment, not yet public."""
         return self.mine and self.comment.status == CommentStatus.PENDING
+
+    @property
+    def refusal(self):
+        """Why a moderator refused the author's own comment, for the author only."""
+        if self.mine and self.comment.status == CommentStatus.REJECTED:
+            return reject_reason(self.comment.decision_note)
+        return None
 
     @property
     def editable(self) -> bool:
@@ -84,19 +95,19 @@ def counts(petition_id: int) -> CommentCounts:
     )
 
 
-def _own_waiting_roots(owned_ids: set[int]):
-    return and_(Comment.id.in_(owned_ids), Comment.status == CommentStatus.PENDING)
+def _own_unpublished_roots(owned_ids: set[int]):
+    return and_(Comment.id.in_(owned_ids), Comment.status.in_(OWN_UNPUBLISHED))
 
 
 def _roots(petition_id: int, owned_ids: set[int]):
     shown = Comment.listed.is_(True)
     if owned_ids:
-        shown = or_(shown, _own_waiting_roots(owned_ids))
+        shown = or_(shown, _own_unpublished_roots(owned_ids))
     return select(Comment).where(Comment.petition_id == petition_id, Comment.parent_id.is_(None), shown)
 
 
 def _extra_own_roots(petition_id: int, owned_ids: set[int]) -> int:
-    """The reader's own waiting top-level comments, which the public count of threads leaves out."""
+    """The reader's own unpublished top-level comments, which the public count of threads leaves out."""
     if not owned_ids:
         return 0
     return db.session.scalar(
@@ -106,7 +117,7 @@ def _extra_own_roots(petition_id: int, owned_ids: set[int]) -> int:
             Comment.petition_id == petition_id,
             Comment.parent_id.is_(None),
             Comment.listed.is_(False),
-            _own_waiting_roots(owned_ids),
+            _own_unpublished_roots(owned_ids),
         )
     )
 
