@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from petition import database, i18n, security
+    from petition.accounts.access import setup_login
 
     db.init_app(app)
     with app.app_context():
@@ -51,27 +52,34 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    setup_login(app)
     app.after_request(i18n.remember_choice)
     app.after_request(security.add_headers)
     app.jinja_env.globals.update(LANGUAGES=i18n.LANGUAGES, RTL=i18n.RTL)
 
-    from flask_babel import format_date, format_decimal, get_locale
+    from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
     from petition.core import countries, text
 
     app.jinja_env.filters.update(
-        paragraphs=text.paragraphs, format_decimal=format_decimal, format_date=format_date
+        paragraphs=text.paragraphs,
+        format_decimal=format_decimal,
+        format_date=format_date,
+        format_datetime=format_datetime,
     )
     app.jinja_env.globals.update(country_name=countries.name, get_locale=get_locale)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from petition.accounts.views import bp as accounts
     from petition.api.views import bp as api
+    from petition.audit.views import bp as audit
     from petition.comments.views import bp as comments
+    from petition.moderation.views import bp as moderation
     from petition.petitions.views import bp as petitions
     from petition.signing.views import bp as signing
 
-    for blueprint in (petitions, signing, comments, api):
+    for blueprint in (petitions, signing, comments, api, accounts, audit, moderation):
         app.register_blueprint(blueprint)
 
     import petition.models  # noqa: F401  (every model known to Alembic and create_all)

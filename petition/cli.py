@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from petition.accounts.cli import users_cli
 from petition.comments import words
 from petition.comments.cli import comments_cli
 from petition.counting import service as counting
@@ -77,4 +78,5 @@ def register(app) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(counts_cli)
+    app.cli.add_command(users_cli)
     app.cli.add_command(comments_cli)

@@ -215,3 +215,36 @@ class Signer:
 @pytest.fixture
 def signer(app, client, smtp_sink):
     return Signer(app, client, smtp_sink)
+
+
+class Staff:
+    """Creates moderator and admin accounts, and logs them in through the real login form."""
+
+    def __init__(self, app):
+        self.app = app
+        self.created = 0
+
+    def create(self, role="moderator", email=None, password=None) -> tuple[str, str]:
+        from petition.accounts.service import create_user
+
+        self.created += 1
+        email = email or f"{role}{self.created}@comite-kleema.example"
+        password = password or f"une phrase de passe {self.created}"
+        with self.app.app_context():
+            create_user(email, password, role)
+            db.session.remove()
+        return email, password
+
+    def login(self, client, role="moderator") -> str:
+        email, password = self.create(role)
+        page = client.get("/admin/login").get_data(as_text=True)
+        response = client.post(
+            "/admin/login", data={"email": email, "password": password, **form_tokens(page)}
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return email
+
+
+@pytest.fixture
+def staff(app):
+    return Staff(app)

@@ -1,8 +1,8 @@
-"""comments, reports, word lists
+"""comments, reports, word lists, moderation digest
 
 Revision ID: 0003_comments
-Revises: 0001_core
-Create Date: 2026-11-26 08:42:07.106616
+Revises: 0002_accounts
+Create Date: 2026-11-26 08:52:36.814653
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_comments'
-down_revision = '0001_core'
+down_revision = '0002_accounts'
 branch_labels = None
 depends_on = None
 
@@ -25,6 +25,11 @@ def upgrade():
     sa.Column('created_dt', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_comment_words')),
     sa.UniqueConstraint('kind', 'word', name=op.f('uq_comment_words_kind_word'))
+    )
+    op.create_table('moderation_digest',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('last_sent_dt', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_moderation_digest'))
     )
     op.create_table('comment_counts',
     sa.Column('petition_id', sa.Integer(), nullable=False),
@@ -58,7 +63,9 @@ def upgrade():
     sa.Column('created_dt', sa.DateTime(), nullable=False),
     sa.Column('edited_dt', sa.DateTime(), nullable=True),
     sa.Column('decided_dt', sa.DateTime(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('reply_notified_dt', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_comments_decided_by_id_users')),
     sa.ForeignKeyConstraint(['parent_id'], ['comments.id'], name=op.f('fk_comments_parent_id_comments')),
     sa.ForeignKeyConstraint(['petition_id'], ['petitions.id'], name=op.f('fk_comments_petition_id_petitions')),
     sa.ForeignKeyConstraint(['reply_to_id'], ['comments.id'], name=op.f('fk_comments_reply_to_id_comments')),
@@ -109,5 +116,6 @@ def downgrade():
 
     op.drop_table('comments')
     op.drop_table('comment_counts')
+    op.drop_table('moderation_digest')
     op.drop_table('comment_words')
     # ### end Alembic commands ###

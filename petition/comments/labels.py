@@ -28,6 +28,7 @@ def reject_reason(key: str | None):
     except ValueError:
         return REJECT_REASONS[RejectReason.RULES]
 
+
 STATUS = {
     CommentStatus.PENDING: _l("En attente"),
     CommentStatus.APPROVED: _l("Publié"),

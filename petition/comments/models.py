@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from petition.accounts.models import User
 from petition.core.time import utcnow
 from petition.database import BigId, text_enum
 from petition.extensions import db
@@ -68,11 +69,14 @@ class Comment(db.Model):
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     edited_dt: Mapped[datetime | None]
     decided_dt: Mapped[datetime | None]
+    # The moderator who made the last decision, or wrote the committee's reply.
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reply_notified_dt: Mapped[datetime | None]
 
     petition: Mapped[Petition] = relationship()
     parent: Mapped["Comment | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
     reply_to: Mapped["Comment | None"] = relationship(remote_side=[id], foreign_keys=[reply_to_id])
+    decided_by: Mapped[User | None] = relationship()
 
     @property
     def is_public(self) -> bool:

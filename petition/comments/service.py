@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from petition.accounts.models import User
 from petition.comments import notifications, words
 from petition.comments.authorship import new_token
 from petition.comments.models import (
@@ -25,6 +26,7 @@ from petition.core.text import has_link
 from petition.core.time import utcnow
 from petition.database import insert_missing
 from petition.extensions import db
+from petition.moderation import digest
 from petition.petitions.models import CommentModeration, Petition
 from petition.signing.service import canonical_email, hash_ip
 
@@ -144,6 +146,8 @@ def post(
         comment.email_canonical = canonical_email(draft.email)
         notifications.ask(comment)
     _refresh(comment)
+    if status == CommentStatus.PENDING:
+        digest.notify_if_due()
     db.session.commit()
     return comment, token
 
@@ -161,6 +165,7 @@ def edit(comment: Comment, author_name: str, text: str) -> None:
         comment.status = CommentStatus.PENDING
         comment.decided_dt = None
     _refresh(comment)
+    digest.notify_if_due()
     db.session.commit()
 
 
@@ -211,6 +216,7 @@ def report(
     ):
         comment.hidden_by_reports = True
         _refresh(comment)
+        digest.notify_if_due()
     db.session.commit()
     return True
 
@@ -227,12 +233,13 @@ def open_reports(comment_id: int) -> int:
 # audit log and commits both together.
 
 
-def decide(comment: Comment, status: CommentStatus, note: str | None = None) -> None:
+def decide(comment: Comment, status: CommentStatus, note: str | None = None, by: User | None = None) -> None:
     """Approve, reject, mark as spam or delete. Deciding closes the open reports: approving a
     comment hidden by reports shows it again."""
     comment.status = status
     comment.decision_note = note
     comment.decided_dt = utcnow()
+    comment.decided_by = by
     comment.hidden_by_reports = False
     if status != CommentStatus.APPROVED:
         comment.is_featured = False
@@ -245,17 +252,17 @@ def decide(comment: Comment, status: CommentStatus, note: str | None = None) -> 
     _refresh(comment)
 
 
-def set_featured(comment: Comment, featured: bool) -> None:
+def set_featured(comment: Comment, featured: bool, by: User | None = None) -> None:
     if featured and not comment.is_public:
-        decide(comment, CommentStatus.APPROVED)
+        decide(comment, CommentStatus.APPROVED, by=by)
     comment.is_featured = featured
 
 
-def official_reply(answered: Comment, text: str) -> Comment:
+def official_reply(answered: Comment, text: str, by: User | None = None) -> Comment:
     """The committee's answer, published at once with its badge; a waiting comment it answers is
     approved with it."""
     if answered.status == CommentStatus.PENDING or answered.hidden_by_reports:
-        decide(answered, CommentStatus.APPROVED)
+        decide(answered, CommentStatus.APPROVED, by=by)
     if not answered.is_public:
         raise Refused(_l("Ce commentaire n'est pas publié : on ne peut pas y répondre."))
     parent = answered if answered.depth < current_app.config["COMMENT_MAX_DEPTH"] else answered.parent
@@ -270,6 +277,7 @@ def official_reply(answered: Comment, text: str) -> Comment:
         status=CommentStatus.APPROVED,
         is_official=True,
         decided_dt=utcnow(),
+        decided_by=by,
     )
     db.session.add(reply)
     _refresh(reply)

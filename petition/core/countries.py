@@ -1,5 +1,7 @@
 """Countries of residence, named in the visitor's language, the diaspora's usual ones first."""
 
+from functools import cache
+
 from babel import Locale
 from flask_babel import get_locale
 
@@ -29,10 +31,14 @@ _EXCLUDED = {
 
 
 def names(locale: Locale | None = None) -> dict[str, str]:
-    locale = locale or get_locale() or Locale("fr")
+    return _names(str(locale or get_locale() or "fr"))
+
+
+@cache
+def _names(locale: str) -> dict[str, str]:
     return {
         code: name
-        for code, name in locale.territories.items()
+        for code, name in Locale.parse(locale).territories.items()
         if len(code) == 2 and code.isalpha() and code not in _EXCLUDED
     }
 
@@ -43,7 +49,12 @@ def name(code: str) -> str:
 
 def choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(the usual countries, all the others in alphabetical order)."""
-    all_names = names()
+    return _choices(str(get_locale() or "fr"))
+
+
+@cache
+def _choices(locale: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    all_names = _names(locale)
     common = [(code, all_names[code]) for code in COMMON]
     others = sorted(
         ((code, label) for code, label in all_names.items() if code not in COMMON),
@@ -53,4 +64,4 @@ def choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 
 def is_known(code: str) -> bool:
-    return code in names(Locale("en"))
+    return code in _names("en")

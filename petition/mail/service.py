@@ -3,6 +3,7 @@
 import logging
 import smtplib
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -157,3 +158,23 @@ def start_background_sender(app, interval: float = 1.0) -> threading.Event:
     stop = threading.Event()
     threading.Thread(target=run_sender, args=(app, interval, stop), name="mail-sender", daemon=True).start()
     return stop
+
+
+@dataclass
+class OutboxCounts:
+    queued: int
+    retrying: int
+    failed: int
+
+
+def outbox_counts() -> OutboxCounts:
+    """Mail still to send (of it, mail being retried after an error) and mail given up on."""
+    waiting = OutboxMail.sent_dt.is_(None) & OutboxMail.failed_dt.is_(None)
+    row = db.session.execute(
+        select(
+            func.count().filter(waiting),
+            func.count().filter(waiting, OutboxMail.attempts > 0),
+            func.count().filter(OutboxMail.failed_dt.is_not(None)),
+        )
+    ).one()
+    return OutboxCounts(*row)

@@ -32,7 +32,9 @@ def notify_if_due() -> bool:
     if not recipients:
         return False
     waiting = queue.counts()
-    queue_url = current_app.config["BASE_URL"] + current_app.url_map.bind("localhost").build("moderation.pending")
+    queue_url = current_app.config["BASE_URL"] + current_app.url_map.bind("localhost").build(
+        "moderation.pending"
+    )
     for address in recipients:
         mail.enqueue(
             recipient=address,

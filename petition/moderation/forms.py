@@ -48,11 +48,15 @@ def _word_list_field(label, description):
 class WordListsForm(FlaskForm):
     banned = _word_list_field(
         _l("Mots interdits"),
-        _l("Un mot ou une expression par ligne. Un commentaire qui en contient un est refusé, avec un message qui cite le mot."),
+        _l(
+            "Un mot ou une expression par ligne. Un commentaire qui en contient un est refusé, avec un message qui cite le mot."
+        ),
     )
     suspect = _word_list_field(
         _l("Mots à surveiller"),
-        _l("Un mot ou une expression par ligne. Un commentaire qui en contient un attend toujours une décision."),
+        _l(
+            "Un mot ou une expression par ligne. Un commentaire qui en contient un attend toujours une décision."
+        ),
     )
 
 
@@ -60,10 +64,14 @@ class ModerationModeForm(FlaskForm):
     mode = SelectField(
         _l("Modération des commentaires"),
         choices=[
-            SelectChoice(CommentModeration.PRE.value, _l("Avant publication : chaque commentaire attend une décision")),
+            SelectChoice(
+                CommentModeration.PRE.value, _l("Avant publication : chaque commentaire attend une décision")
+            ),
             SelectChoice(
                 CommentModeration.POST.value,
-                _l("Après publication : les commentaires paraissent tout de suite, sauf liens et mots à surveiller"),
+                _l(
+                    "Après publication : les commentaires paraissent tout de suite, sauf liens et mots à surveiller"
+                ),
             ),
         ],
         validators=[DataRequired()],

@@ -116,7 +116,11 @@ def _items(comments: list[Comment]) -> list[Item]:
     for entry in items:
         comment = entry.comment
         entry.reports = reports[comment.id]
-        chain = [comment.root_id, comment.parent_id] if comment.parent_id != comment.root_id else [comment.root_id]
+        chain = (
+            [comment.root_id, comment.parent_id]
+            if comment.parent_id != comment.root_id
+            else [comment.root_id]
+        )
         entry.ancestors = [ancestors[i] for i in chain if i in ancestors]
         entry.others = _others(comment)
     return items

@@ -5,6 +5,7 @@ import enum
 
 from sqlalchemy import select
 
+from petition.accounts.models import User
 from petition.audit import service as audit
 from petition.comments import service as comments
 from petition.comments import words
@@ -30,7 +31,9 @@ _DECISIONS = {
 }
 
 
-def act(action: Action, comment_ids: list[int], reason: RejectReason | None = None) -> list[Comment]:
+def act(
+    action: Action, comment_ids: list[int], moderator: User, reason: RejectReason | None = None
+) -> list[Comment]:
     """Apply one action to comments (one, or a selection) and commit; returns those changed.
 
     Comments are taken in id order, so that two moderators acting on overlapping selections lock
@@ -44,30 +47,44 @@ def act(action: Action, comment_ids: list[int], reason: RejectReason | None = No
         before = comment.moderation_state()
         note = None
         if action in (Action.FEATURE, Action.UNFEATURE):
-            comments.set_featured(comment, action == Action.FEATURE)
+            comments.set_featured(comment, action == Action.FEATURE, by=moderator)
         else:
             if action == Action.REJECT:
                 note = (reason or RejectReason.RULES).value
-            comments.decide(comment, _DECISIONS[action], note)
+            comments.decide(comment, _DECISIONS[action], note, by=moderator)
         audit.record(
-            f"comment.{action.value}", "comment", comment.id, before=before, after=comment.moderation_state(), note=note
+            f"comment.{action.value}",
+            "comment",
+            comment.id,
+            before=before,
+            after=comment.moderation_state(),
+            note=note,
+            actor=moderator,
         )
         changed.append(comment)
     db.session.commit()
     return changed
 
 
-def official_reply(answered: Comment, text: str) -> Comment:
+def official_reply(answered: Comment, text: str, moderator: User) -> Comment:
     before = answered.moderation_state()
-    reply = comments.official_reply(answered, text)
+    reply = comments.official_reply(answered, text, by=moderator)
     if answered.moderation_state() != before:
-        audit.record("comment.approve", "comment", answered.id, before=before, after=answered.moderation_state())
+        audit.record(
+            "comment.approve",
+            "comment",
+            answered.id,
+            before=before,
+            after=answered.moderation_state(),
+            actor=moderator,
+        )
     db.session.flush()
     audit.record(
         "comment.official_reply",
         "comment",
         reply.id,
         after={**reply.moderation_state(), "in_reply_to": answered.id, "text": text},
+        actor=moderator,
     )
     db.session.commit()
     return reply
@@ -91,7 +108,13 @@ def set_moderation(petition: Petition, mode: CommentModeration) -> None:
         return
     before = {"comment_moderation": petition.comment_moderation.value}
     petition.comment_moderation = mode
-    audit.record("petition.comment_moderation", "petition", petition.id, before=before, after={"comment_moderation": mode.value})
+    audit.record(
+        "petition.comment_moderation",
+        "petition",
+        petition.id,
+        before=before,
+        after={"comment_moderation": mode.value},
+    )
     db.session.commit()
 
 

@@ -1,15 +1,16 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 
 from petition.accounts.access import role_required
-from petition.comments import labels, service as comments, words
+from petition.comments import labels, words
+from petition.comments import service as comments
 from petition.comments.models import Comment, CommentStatus, RejectReason, WordKind
 from petition.extensions import db
-from petition.moderation import queue
+from petition.moderation import queue, service
 from petition.moderation.forms import ModerationModeForm, OfficialReplyForm, WordListsForm, reject_choices
 from petition.moderation.service import Action
-from petition.moderation import service
 from petition.petitions import service as petitions
 from petition.petitions.models import CommentModeration
 
@@ -72,7 +73,9 @@ DONE = {
         "%(num)d commentaire marqué comme spam.", "%(num)d commentaires marqués comme spam.", n
     ),
     Action.DELETE: lambda n: ngettext("%(num)d commentaire supprimé.", "%(num)d commentaires supprimés.", n),
-    Action.FEATURE: lambda n: ngettext("%(num)d commentaire mis en avant.", "%(num)d commentaires mis en avant.", n),
+    Action.FEATURE: lambda n: ngettext(
+        "%(num)d commentaire mis en avant.", "%(num)d commentaires mis en avant.", n
+    ),
     Action.UNFEATURE: lambda n: ngettext(
         "%(num)d commentaire n'est plus mis en avant.", "%(num)d commentaires ne sont plus mis en avant.", n
     ),
@@ -114,7 +117,7 @@ def act():
         flash(message, "error")
         return redirect(url_for(f"moderation.{queue_name}"), code=303)
 
-    changed = service.act(action, ids, reason)
+    changed = service.act(action, ids, current_user._get_current_object(), reason)
     message = DONE[action](len(changed))
     if wants_json:
         return jsonify(
@@ -143,7 +146,7 @@ def reply(comment_id: int):
     form = OfficialReplyForm()
     if form.validate_on_submit():
         try:
-            reply = service.official_reply(comment, form.text.data)
+            reply = service.official_reply(comment, form.text.data, current_user._get_current_object())
         except comments.Refused as refusal:
             form.text.errors.append(refusal.message)
         else:
@@ -167,7 +170,10 @@ def settings():
 
 
 def _render_settings(form: WordListsForm, status: int = 200):
-    modes = [(petition, ModerationModeForm(mode=petition.comment_moderation.value)) for petition in service.petitions()]
+    modes = [
+        (petition, ModerationModeForm(mode=petition.comment_moderation.value))
+        for petition in service.petitions()
+    ]
     return render_template("moderation/settings.html", form=form, modes=modes), status
 
 

@@ -1,16 +1,16 @@
 """Signing rules: one signature per address and petition, double opt-in, withdrawal."""
 
 import hashlib
-import ipaddress
 import secrets
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from petition.core.network import network_of
 from petition.core.time import utcnow
 from petition.counting import service as counting
 from petition.extensions import db
@@ -55,15 +55,11 @@ def canonical_email(address: str) -> str:
 
 def hash_ip(address: str | None) -> str | None:
     """Keep only a keyed hash of the network (/24 or /48), never the address itself."""
-    if not address:
+    network = network_of(address)
+    if network is None:
         return None
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return None
-    network = ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}", strict=False)
     key = current_app.config["SECRET_KEY"].encode()
-    return hashlib.blake2b(str(network).encode(), key=key[:64], digest_size=16).hexdigest()
+    return hashlib.blake2b(network.encode(), key=key[:64], digest_size=16).hexdigest()
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -228,3 +224,23 @@ def recent_public(petition_id: int, limit: int = 8) -> list[Signature]:
         .order_by(Signature.confirmed_dt.desc())
         .limit(limit)
     ).all()
+
+
+@dataclass
+class StatusCounts:
+    pending: int
+    confirmed: int
+    flagged: int
+
+
+def status_counts() -> StatusCounts:
+    """Signatures of every petition: awaiting their owner's click, counted, and held back as suspect."""
+    flagged = Signature.flag_reason.is_not(None)
+    row = db.session.execute(
+        select(
+            func.count().filter(Signature.status == SignatureStatus.PENDING, ~flagged),
+            func.count().filter(Signature.status == SignatureStatus.CONFIRMED, ~flagged),
+            func.count().filter(Signature.status != SignatureStatus.WITHDRAWN, flagged),
+        )
+    ).one()
+    return StatusCounts(*row)

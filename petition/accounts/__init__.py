@@ -1,0 +1,1 @@
+"""Staff accounts (moderators and admins): login, roles, the back-office dashboard."""

@@ -1,0 +1,212 @@
+"""Staff accounts: creation, password rules, logging in and out, sessions that end."""
+
+import hashlib
+import hmac
+import time
+from functools import cache
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, request, session
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from petition.accounts.models import ROLE_RANKS, User
+from petition.audit.service import record
+from petition.core.text import collapse_spaces, forbidden_characters
+from petition.core.time import utcnow
+from petition.extensions import db
+from petition.signing.service import canonical_email
+
+MIN_PASSWORD_LENGTH = 12
+# Kept in the (signed) session cookie at login: when the staff session began, in seconds since
+# the epoch, so that it ends a fixed time after login however busy it has been; and which
+# browser at which address opened it, so that a copied cookie is useless elsewhere.
+SESSION_STARTED = "staff_since"
+SESSION_CLIENT = "staff_client"
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be done; the message says why."""
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"The password is too short: at least {MIN_PASSWORD_LENGTH} characters "
+            f"(got {len(password)}). A few unrelated words make a long password easy to remember."
+        )
+    if forbidden_characters(password):
+        raise AccountError("The password contains control or invisible characters.")
+
+
+def checked_email(address: str) -> str:
+    """The address as stored for a new account; refused if invalid."""
+    try:
+        validate_email(address.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise AccountError(f"{address!r} is not a valid email address: {error}") from None
+    return canonical_email(address)
+
+
+def _checked_name(name: str | None) -> str | None:
+    name = collapse_spaces(name)
+    if not name:
+        return None
+    if len(name) > 80 or forbidden_characters(name):
+        raise AccountError("The name must be at most 80 characters, without control characters.")
+    return name
+
+
+def create_user(email: str, password: str, role: str, display_name: str | None = None) -> User:
+    if role not in ROLE_RANKS:
+        raise AccountError(f"Unknown role {role!r}: choose one of {', '.join(ROLE_RANKS)}.")
+    user = User(
+        email=checked_email(email),
+        display_name=_checked_name(display_name),
+        role=role,
+        password_hash=_hashed(password),
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError(f"An account with the address {user.email} already exists.") from None
+    record(
+        "user.create",
+        "user",
+        user.id,
+        after={"email": user.email, "display_name": user.display_name, "role": role, "is_active": True},
+    )
+    db.session.commit()
+    return user
+
+
+def _hashed(password: str) -> str:
+    check_password_strength(password)
+    return generate_password_hash(password)
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == canonical_email(email)))
+
+
+def _existing(email: str) -> User:
+    user = find_user(email)
+    if user is None:
+        raise AccountError(f"No account has the address {email.strip()}.")
+    return user
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
+
+
+def deactivate(email: str) -> bool:
+    """Close an account (its sessions end at their next request). False if it was already closed."""
+    user = _existing(email)
+    if not user.is_active:
+        return False
+    user.is_active = False
+    record("user.deactivate", "user", user.id, before={"is_active": True}, after={"is_active": False})
+    db.session.commit()
+    return True
+
+
+def set_password(email: str, password: str) -> None:
+    """Replace a password; every session opened with the old one ends."""
+    user = _existing(email)
+    user.password_hash = _hashed(password)
+    record("user.password_change", "user", user.id)
+    db.session.commit()
+
+
+def staff_emails(role: str = "moderator") -> list[str]:
+    """Addresses of the active accounts that may act in that role (admins may do what moderators do)."""
+    allowed = [name for name, rank in ROLE_RANKS.items() if rank >= ROLE_RANKS[role]]
+    return list(
+        db.session.scalars(
+            select(User.email).where(User.is_active.is_(True), User.role.in_(allowed)).order_by(User.email)
+        )
+    )
+
+
+@cache
+def _unknown_user_hash() -> str:
+    return generate_password_hash("a password checked when the address is unknown")
+
+
+def log_in(email: str, password: str, network: str | None) -> User | None:
+    """The account these credentials open, or None; every attempt is written to the audit log."""
+    user = find_user(email)
+    if user is None:
+        # Checking a password costs the same whether or not the address exists, so the response
+        # time does not tell which addresses have an account.
+        check_password_hash(_unknown_user_hash(), password)
+        reason = "unknown_address"
+    elif not check_password_hash(user.password_hash, password):
+        reason = "wrong_password"
+    elif not user.is_active:
+        reason = "inactive_account"
+    else:
+        user.last_login_dt = utcnow()
+        record("auth.login", "user", user.id, after={"network": network}, actor=user)
+        db.session.commit()
+        login_user(user, remember=False)
+        session[SESSION_STARTED] = int(time.time())
+        session[SESSION_CLIENT] = _client_fingerprint()
+        return user
+    record(
+        "auth.login_failed",
+        "user" if user else None,
+        user.id if user else None,
+        after={"email": email.strip(), "reason": reason, "network": network},
+    )
+    db.session.commit()
+    return None
+
+
+def log_out() -> None:
+    if current_user.is_authenticated:
+        record("auth.logout", "user", current_user.id)
+        db.session.commit()
+    logout_user()
+    session.pop(SESSION_STARTED, None)
+    session.pop(SESSION_CLIENT, None)
+
+
+def _client_fingerprint() -> str:
+    client = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
+    return hashlib.sha256(client.encode()).hexdigest()[:32]
+
+
+def user_for_session(session_user_id: str) -> User | None:
+    """The staff member a session belongs to, or None (and the session is emptied) when it is
+    too old, used from another browser or address, the account closed or its password changed.
+
+    This is Flask-Login's "strong" protection applied to staff sessions only: the built-in one
+    runs on every page and would rewrite the session cookie of every visitor who signs.
+    """
+    user = _session_user(session_user_id)
+    if user is None:
+        for key in ("_user_id", "_fresh", "_id", SESSION_STARTED, SESSION_CLIENT):
+            session.pop(key, None)
+    return user
+
+
+def _session_user(session_user_id: str) -> User | None:
+    started = session.get(SESSION_STARTED)
+    lifetime = current_app.config["STAFF_SESSION_LIFETIME"].total_seconds()
+    if not isinstance(started, int) or time.time() - started > lifetime:
+        return None
+    if not hmac.compare_digest(session.get(SESSION_CLIENT, ""), _client_fingerprint()):
+        return None
+    user_id, _, fingerprint = session_user_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.is_active:
+        return None
+    if not hmac.compare_digest(fingerprint, user.password_fingerprint):
+        return None
+    return user

@@ -1,0 +1,1 @@
+"""The audit log: who did what in the back office, and when."""

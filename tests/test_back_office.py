@@ -1,0 +1,131 @@
+"""The back office as staff see it: the dashboard's numbers and the audit log page."""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from petition.accounts.models import User
+from petition.audit.models import AuditEntry
+from petition.audit.service import record
+from petition.core.time import utcnow
+from petition.extensions import db
+from petition.mail.models import OutboxMail
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def stat(html: str, label: str) -> str:
+    found = re.search(rf"<dt>{re.escape(label)}</dt><dd>([^<]*)</dd>", html)
+    assert found, f"no figure for {label!r}"
+    return found.group(1)
+
+
+def test_dashboard_counts_signatures_and_mail_from_the_database(app, client, signer, staff):
+    signer.sign_and_confirm(email="confirmee@example.org")
+    signer.sign(email="attente@example.org")
+    signer.sign(email="robot@example.org", website="http://spam.example")
+    with app.app_context():
+        now = utcnow()
+        stuck = OutboxMail(
+            message_id="<refused@example>",
+            recipient="nobody@invalid.example",
+            recipient_key="nobody@invalid.example",
+            subject="s",
+            body_text="b",
+            kind="test",
+            attempts=1,
+            failed_dt=now,
+        )
+        db.session.add(stuck)
+        db.session.commit()
+
+    staff.login(client)
+    html = client.get("/admin/").get_data(as_text=True)
+    assert stat(html, "En attente de confirmation") == "1"
+    assert stat(html, "Confirmées et comptées") == "1"
+    assert stat(html, "Mises de côté comme suspectes") == "1"
+    # The confirmation mail for the pending signature is still in the outbox.
+    assert stat(html, "À envoyer") == "1"
+    assert stat(html, "Abandonnés (adresse refusée)") == "1"
+
+
+def test_audit_entries_are_shown_newest_first_with_everything_escaped(app, client, staff):
+    email = staff.login(client, role="admin")
+    with app.app_context():
+        moderator = db.session.scalar(select(User).where(User.role == "admin"))
+        user_id = moderator.id
+        moderator.display_name = XSS
+        record(
+            "comment.reject",
+            "comment",
+            XSS,
+            before={"status": "pending", "text": XSS, "flags": {"links": True}},
+            after={"status": "rejected", "hidden": True},
+            note=XSS,
+            actor=moderator,
+        )
+        db.session.commit()
+
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert html.index("comment.reject") < html.index("auth.login</code>") < html.index("user.create</code>")
+    # Before and after as readable key/value rows.
+    assert re.search(
+        r'<th scope="row" dir="ltr">status</th><td[^>]*>pending</td><td[^>]*>rejected</td>', html
+    )
+    assert re.search(
+        r'<th scope="row" dir="ltr">hidden</th><td[^>]*><span class="muted">—</span></td><td[^>]*>oui</td>',
+        html,
+    )
+    assert "{&#34;links&#34;: true}" in html
+    # An entry about an account names it.
+    assert f'user #{user_id}</span> <span class="muted" dir="ltr">{email}</span>' in html
+
+
+def test_audit_log_filters_by_action_and_by_actor(app, client, staff):
+    admin_email = staff.login(client, role="admin")
+    other_email = staff.login(app.test_client(), role="moderator")
+    with app.app_context():
+        admin, other = (
+            db.session.scalar(select(User).where(User.email == address))
+            for address in (admin_email, other_email)
+        )
+        admin_id, other_id = admin.id, other.id
+        record("comment.approve", "comment", "c-admin", actor=admin)
+        record("comment.approve", "comment", "c-other", actor=other)
+        db.session.commit()
+
+    html = client.get("/admin/audit", query_string={"action": "comment.approve"}).get_data(as_text=True)
+    assert '<p role="status">2 entrées</p>' in html and "auth.login</code>" not in html
+    assert f'<option value="{other_id}"' in html
+
+    html = client.get("/admin/audit", query_string={"action": "comment.approve", "actor": other_id})
+    html = html.get_data(as_text=True)
+    assert '<p role="status">1 entrée</p>' in html and "#c-other" in html and "#c-admin" not in html
+
+    html = client.get("/admin/audit", query_string={"actor": admin_id}).get_data(as_text=True)
+    assert "#c-admin" in html and "#c-other" not in html
+    # Nonsense in the query string shows everything instead of an error.
+    assert client.get("/admin/audit", query_string={"actor": "abc", "page": "-3"}).status_code == 200
+
+
+def test_audit_log_is_paginated(app, client, staff):
+    staff.login(client, role="admin")
+    with app.app_context():
+        start = utcnow() - timedelta(hours=1)
+        for n in range(60):
+            db.session.add(AuditEntry(action="test.step", target_id=f"step-{n:02d}", created_dt=start))
+            start += timedelta(seconds=1)
+        db.session.commit()
+
+    first = client.get("/admin/audit", query_string={"action": "test.step"}).get_data(as_text=True)
+    assert first.count('class="audit-entry"') == 50
+    assert first.index("step-59") < first.index("step-10")
+    assert "step-09" not in first
+    assert "Page 1 sur 2" in first
+    older = re.search(r'href="([^"]+)">Plus anciennes', first).group(1).replace("&amp;", "&")
+    second = client.get(older).get_data(as_text=True)
+    assert second.count('class="audit-entry"') == 10
+    assert "step-09" in second and "step-00" in second
