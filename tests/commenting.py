@@ -9,6 +9,40 @@ from petition.comments import service
 from petition.comments.models import Comment, CommentStatus
 from petition.extensions import db
 
+# What an attacker types, in the name or the text of a comment.
+CORPUS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    "<svg/onload=alert(1)>",
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    '" onmouseover="alert(1)" x="',
+    "' onfocus='alert(1)' autofocus='",
+    "javascript:alert(1)",
+    '<a href="javascript:alert(1)">clic</a>',
+    '<a href="jav&#x09;ascript:alert(1)">clic</a>',
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&#60;script&#62;alert(1)&#60;/script&#62;",
+    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e",
+    "<<script>script>alert(1)<</script>/script>",
+    '<iframe src="https://evil.example"></iframe>',
+    "<style>body{display:none}</style>",
+    'http://example.org/"onmouseover="alert(1)',
+    "http://example.org/<script>alert(1)</script>",
+    "https://example.org/?q=<b>x</b>&a='1'",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "{{ 7*7 }} {% if true %}ok{% endif %} ${7*7}",
+    "</textarea><script>alert(1)</script>",
+    "</bdi></li></ol><script>alert(1)</script>",
+]
+
+# A name must have a letter, at most 60 characters and no web address.
+NAMES = [p for p in CORPUS if len(p) <= 60 and "http" not in p and ".example" not in p and "data:" not in p]
+# Those that also make a valid name and would be markup if not escaped.
+CORPUS_SHORT = [p for p in NAMES if "<" in p or '"' in p]
+
 _HIDDEN = re.compile(r'name="((?:comment-)?(?:csrf_token|started))" type="hidden" value="([^"]+)"')
 
 
@@ -157,3 +191,43 @@ def assert_inert(html: str) -> None:
 def comment_count_of(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Comment))
+
+
+class Moderator:
+    """A staff member working through the queue with the plain forms (no JavaScript)."""
+
+    def __init__(self, app, staff, role: str = "moderator"):
+        self.app = app
+        self.client = app.test_client()
+        self.email = staff.login(self.client, role=role)
+
+    def html(self, path: str = "/admin/moderation") -> str:
+        response = self.client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return response.get_data(as_text=True)
+
+    def act(self, action: str, comment_id: int, reason: str | None = None, queue: str = "pending", **headers):
+        token = plain_tokens(self.html(_QUEUE_PATHS[queue]))["csrf_token"]
+        data = {"csrf_token": token, "queue": queue, "action": f"{action}:{comment_id}"}
+        if reason:
+            data[f"reason-{comment_id}"] = reason
+        return self.client.post("/admin/moderation/act", data=data, headers=headers)
+
+    def bulk(self, action: str, comment_ids: list[int], reason: str | None = None, queue: str = "pending"):
+        token = plain_tokens(self.html(_QUEUE_PATHS[queue]))["csrf_token"]
+        data = {"csrf_token": token, "queue": queue, "bulk": action, "ids": [str(i) for i in comment_ids]}
+        if reason:
+            data["bulk_reason"] = reason
+        return self.client.post("/admin/moderation/act", data=data)
+
+    def reply(self, comment_id: int, text: str):
+        path = f"/admin/moderation/comments/{comment_id}/reply"
+        token = plain_tokens(self.html(path))["csrf_token"]
+        return self.client.post(path, data={"csrf_token": token, "text": text})
+
+
+_QUEUE_PATHS = {
+    "pending": "/admin/moderation",
+    "reported": "/admin/moderation/reported",
+    "decided": "/admin/moderation/decided",
+}

@@ -3,39 +3,17 @@
 import pytest
 
 from petition.comments.models import CommentStatus
-from tests.commenting import Reader, approved, assert_inert, comment_count_of, decide, latest_comment
+from tests.commenting import (
+    CORPUS,
+    NAMES,
+    Reader,
+    approved,
+    assert_inert,
+    comment_count_of,
+    decide,
+    latest_comment,
+)
 from tests.conftest import links, path_of
-
-CORPUS = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    "<img src=x onerror=alert(1)>",
-    "<svg/onload=alert(1)>",
-    '"><script>alert(1)</script>',
-    "'><img src=x onerror=alert(1)>",
-    '" onmouseover="alert(1)" x="',
-    "' onfocus='alert(1)' autofocus='",
-    "javascript:alert(1)",
-    '<a href="javascript:alert(1)">clic</a>',
-    '<a href="jav&#x09;ascript:alert(1)">clic</a>',
-    "&lt;script&gt;alert(1)&lt;/script&gt;",
-    "&#60;script&#62;alert(1)&#60;/script&#62;",
-    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-    "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e",
-    "<<script>script>alert(1)<</script>/script>",
-    '<iframe src="https://evil.example"></iframe>',
-    "<style>body{display:none}</style>",
-    'http://example.org/"onmouseover="alert(1)',
-    "http://example.org/<script>alert(1)</script>",
-    "https://example.org/?q=<b>x</b>&a='1'",
-    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-    "{{ 7*7 }} {% if true %}ok{% endif %} ${7*7}",
-    "</textarea><script>alert(1)</script>",
-    "</bdi></li></ol><script>alert(1)</script>",
-]
-
-# A name must have a letter, at most 60 characters and no web address.
-NAMES = [p for p in CORPUS if len(p) <= 60 and "http" not in p and ".example" not in p and "data:" not in p]
 
 
 @pytest.mark.parametrize("payload", CORPUS)

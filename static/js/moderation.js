@@ -104,7 +104,8 @@
     // Move on at once, so that the next key acts on the next comment while this one is sent.
     if (single && targets[0] === current) select(neighbour(current), true);
     targets.forEach(function (item) { item.classList.add("sending"); });
-    return fetch(form.action, {
+    // Not form.action: the buttons named "action" hide that property.
+    return fetch(form.getAttribute("action"), {
       method: "POST",
       body: body,
       credentials: "same-origin",
