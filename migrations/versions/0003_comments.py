@@ -2,7 +2,7 @@
 
 Revision ID: 0003_comments
 Revises: 0002_accounts
-Create Date: 2026-11-26 08:52:36.814653
+Create Date: 2026-11-26 09:13:04.803216
 
 """
 from alembic import op
@@ -73,11 +73,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_comments'))
     )
     with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.create_index('ix_comments_decided', ['decided_dt'], unique=False)
         batch_op.create_index(batch_op.f('ix_comments_email_canonical'), ['email_canonical'], unique=False)
+        batch_op.create_index('ix_comments_featured', ['petition_id', 'is_featured', 'created_dt'], unique=False)
         batch_op.create_index(batch_op.f('ix_comments_ip_hash'), ['ip_hash'], unique=False)
         batch_op.create_index('ix_comments_listing', ['petition_id', 'listed', 'created_dt', 'id'], unique=False)
         batch_op.create_index('ix_comments_public', ['petition_id', 'status', 'hidden_by_reports'], unique=False)
-        batch_op.create_index('ix_comments_queue', ['status', 'created_dt'], unique=False)
+        batch_op.create_index('ix_comments_queue', ['status', 'decided_dt'], unique=False)
         batch_op.create_index('ix_comments_thread', ['root_id', 'created_dt'], unique=False)
 
     op.create_table('comment_reports',
@@ -112,7 +114,9 @@ def downgrade():
         batch_op.drop_index('ix_comments_public')
         batch_op.drop_index('ix_comments_listing')
         batch_op.drop_index(batch_op.f('ix_comments_ip_hash'))
+        batch_op.drop_index('ix_comments_featured')
         batch_op.drop_index(batch_op.f('ix_comments_email_canonical'))
+        batch_op.drop_index('ix_comments_decided')
 
     op.drop_table('comments')
     op.drop_table('comment_counts')

@@ -38,7 +38,9 @@ class Comment(db.Model):
         Index("ix_comments_listing", "petition_id", "listed", "created_dt", "id"),
         Index("ix_comments_thread", "root_id", "created_dt"),
         Index("ix_comments_public", "petition_id", "status", "hidden_by_reports"),
-        Index("ix_comments_queue", "status", "created_dt"),
+        Index("ix_comments_featured", "petition_id", "is_featured", "created_dt"),
+        Index("ix_comments_queue", "status", "decided_dt"),
+        Index("ix_comments_decided", "decided_dt"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
