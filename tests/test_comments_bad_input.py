@@ -92,6 +92,11 @@ def test_reply_to_a_comment_that_is_not_public_is_refused_and_the_text_kept(app,
     # The form now posts a new comment instead of the impossible reply.
     assert 'name="comment-reply_to" type="hidden" value=""' in html
     assert latest_comment(app).id == target
+    # An old "reply" link to it opens an ordinary comment form.
+    reader = Reader(app, ip="198.51.100.4")
+    assert reader.get(f"/comments/{target}/reply").status_code == 404
+    page = reader.html(f"/petitions/kleema/comments?reply={target}")
+    assert 'name="comment-reply_to" type="hidden" value=""' in page
 
 
 def test_unknown_petition_and_garbage_bodies(app):

@@ -45,6 +45,9 @@ def render_thread(petition, form: CommentForm, number: int | None = None, status
         same_petition = answered is not None and answered.petition_id == petition.id
         number = threads.page_of(answered, owned) if same_petition else threads.page_count(petition.id, owned)
     page = threads.page(petition.id, number, owned, authorship.owns) or abort(404)
+    reply_anchor = answered_id if _shows(page.threads, answered_id) else None
+    if reply_anchor is None and request.method == "GET":
+        form.reply_to.data = ""  # a link to answer a comment that is not shown: a new comment instead
     return (
         render_template(
             "comments/page.html",
@@ -52,7 +55,7 @@ def render_thread(petition, form: CommentForm, number: int | None = None, status
             page=page,
             form=form,
             notice=notice,
-            reply_anchor=answered_id if _shows(page.threads, answered_id) else None,
+            reply_anchor=reply_anchor,
             featured=threads.featured(petition.id) if page.number == 1 else [],
         ),
         status,

@@ -69,11 +69,9 @@ def normalise(text: str) -> str:
 
 
 def listed(kind: WordKind) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(ModeratedWord.word).where(ModeratedWord.kind == kind).order_by(ModeratedWord.word)
-        )
-    )
+    """In alphabetical order as people read it ("crétin" before "crypto")."""
+    found = db.session.scalars(select(ModeratedWord.word).where(ModeratedWord.kind == kind))
+    return sorted(found, key=normalise)
 
 
 def find(text: str, kind: WordKind) -> str | None:
@@ -100,7 +98,7 @@ def parse(lines: str) -> list[str]:
         word = " ".join(line.split())[:80]
         if word and normalise(word) not in seen:
             seen[normalise(word)] = word
-    return sorted(seen.values(), key=str.casefold)
+    return sorted(seen.values(), key=normalise)
 
 
 def replace(kind: WordKind, words: list[str]) -> None:

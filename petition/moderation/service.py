@@ -92,7 +92,7 @@ def official_reply(answered: Comment, text: str, moderator: User) -> Comment:
 
 def save_words(suspect: list[str], banned: list[str]) -> bool:
     """Replace both lists (as words.parse gives them); False when nothing changed."""
-    before = {kind.value: sorted(words.listed(kind), key=str.casefold) for kind in WordKind}
+    before = {kind.value: words.listed(kind) for kind in WordKind}
     after = {WordKind.SUSPECT.value: suspect, WordKind.BANNED.value: banned}
     if before == after:
         return False

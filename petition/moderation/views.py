@@ -146,12 +146,12 @@ def reply(comment_id: int):
     form = OfficialReplyForm()
     if form.validate_on_submit():
         try:
-            reply = service.official_reply(comment, form.text.data, current_user._get_current_object())
+            service.official_reply(comment, form.text.data, current_user._get_current_object())
         except comments.Refused as refusal:
             form.text.errors.append(refusal.message)
         else:
             flash(_("La réponse du comité est publiée."), "success")
-            return redirect(url_for("comments.permalink", comment_id=reply.id), code=303)
+            return redirect(url_for(f"moderation.{back}"), code=303)
     return (
         render_template(
             "moderation/reply.html", item=queue.item(comment), form=form, back=back, labels=labels
