@@ -64,6 +64,7 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "CONFIRM_TOKEN_DAYS": _int("CONFIRM_TOKEN_DAYS", 30),
         "WITHDRAW_TOKEN_DAYS": _int("WITHDRAW_TOKEN_DAYS", 730),
         "PETITION_GOAL": _int("PETITION_GOAL", 50000),
+        "SHARE_CARD_REFRESH_SECONDS": _int("SHARE_CARD_REFRESH_SECONDS", 300),
         "COMMENTS_PER_PAGE": _int("COMMENTS_PER_PAGE", 20),
         "COMMENT_MAX_DEPTH": _int("COMMENT_MAX_DEPTH", 2),
         "COMMENT_MAX_LENGTH": _int("COMMENT_MAX_LENGTH", 2000),

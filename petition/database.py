@@ -51,6 +51,13 @@ def upsert_increment(table, keys: dict, column: str, amount: int):
     return stmt.on_conflict_do_update(index_elements=list(keys), set_={column: table.c[column] + amount})
 
 
+def upsert(table, keys: dict, values: dict):
+    """INSERT … ON CONFLICT DO UPDATE SET values, on SQLite and PostgreSQL."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table).values(**keys, **values)
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=values)
+
+
 def insert_missing(table, values: dict):
     """INSERT … ON CONFLICT DO NOTHING, on SQLite and PostgreSQL."""
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert

@@ -7,6 +7,7 @@ from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
 from petition.moderation.models import DigestState
 from petition.petitions.models import Petition
+from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 
 __all__ = [
@@ -19,7 +20,10 @@ __all__ = [
     "ModeratedWord",
     "OutboxMail",
     "Petition",
+    "ReferralLink",
+    "ShareImage",
     "Signature",
+    "SignatureSource",
     "SignatureStatus",
     "User",
 ]

@@ -131,9 +131,9 @@ def approved(app, reader: Reader, **kwargs) -> int:
 
 
 class _MarkupAudit(HTMLParser):
-    """Collects every way a page could run code or load something it should not."""
+    """Collects every way a page could run code or load something it should not, and links in
+    what visitors wrote that lack rel="nofollow ugc"."""
 
-    ALLOWED_TAGS_WITH_URLS = {"a", "link", "script", "form"}
     FORBIDDEN_TAGS = {
         "iframe",
         "object",
@@ -147,23 +147,27 @@ class _MarkupAudit(HTMLParser):
         "video",
         "audio",
     }
+    VOID_TAGS = {"br", "input", "meta", "link", "hr", "img", "source", "wbr", "col", "area", "embed", "base"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self._in_script = False
+        self._open: list[bool] = []  # for each open element: is it (inside) text a visitor wrote?
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
+        typed_here = "comment-text" in (values.get("class") or "").split() or any(self._open)
+        if tag not in self.VOID_TAGS:
+            self._open.append(typed_here)
         if tag in self.FORBIDDEN_TAGS:
             self.problems.append(f"<{tag}> element")
         if tag == "script":
             self._in_script = True
             if not (values.get("src") or "").startswith("/static/"):
                 self.problems.append(f"script not from /static/: {values}")
-        outside_link = tag == "a" and values.get("href", "").startswith(("http://", "https://"))
-        if outside_link and "nofollow" not in (values.get("rel") or ""):
-            self.problems.append(f"outside link without rel=nofollow: {values}")
+        if tag == "a" and typed_here and "nofollow ugc" not in (values.get("rel") or ""):
+            self.problems.append(f"link in a visitor's text without rel=nofollow ugc: {values}")
         for name, value in attrs:
             if name.startswith("on") or name in ("style", "srcdoc", "formaction", "autofocus"):
                 self.problems.append(f"attribute {name}={value!r} on <{tag}>")
@@ -175,6 +179,8 @@ class _MarkupAudit(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "script":
             self._in_script = False
+        if tag not in self.VOID_TAGS and self._open:
+            self._open.pop()
 
     def handle_data(self, data):
         if self._in_script and data.strip():

@@ -1,7 +1,7 @@
 """comments, reports, word lists, moderation digest
 
 Revision ID: 0003_comments
-Revises: 0002_accounts
+Revises: 0004_sharing
 Create Date: 2026-11-26 09:13:04.803216
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_comments'
-down_revision = '0002_accounts'
+down_revision = '0004_sharing'
 branch_labels = None
 depends_on = None
 

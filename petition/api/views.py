@@ -21,6 +21,8 @@ def petition_count(slug: str):
         open=petition.is_open,
         countries=by_country,
     )
+    # Friendly sites read the count from their own pages' scripts.
+    response.headers["Access-Control-Allow-Origin"] = "*"
     response.cache_control.public = True
     response.cache_control.max_age = 10
     response.add_etag()

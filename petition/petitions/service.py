@@ -13,6 +13,14 @@ def featured() -> Petition | None:
     )
 
 
+def all_petitions() -> list[Petition]:
+    return list(
+        db.session.scalars(
+            select(Petition).order_by(Petition.is_featured.desc(), Petition.is_open.desc(), Petition.id)
+        )
+    )
+
+
 def by_slug(slug: str) -> Petition | None:
     return db.session.scalar(select(Petition).where(Petition.slug == slug))
 

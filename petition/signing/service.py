@@ -16,6 +16,7 @@ from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
 from petition.petitions.models import Petition
+from petition.sharing import referrals
 from petition.signing.models import Signature, SignatureStatus
 
 CONFIRM = "confirm-signature"
@@ -85,12 +86,19 @@ def signature_for(token: str, purpose: str) -> Signature:
 
 
 def sign(
-    petition: Petition, data: SignatureInput, *, locale: str, ip: str | None, flag_reason: str | None = None
-):
+    petition: Petition,
+    data: SignatureInput,
+    *,
+    locale: str,
+    ip: str | None,
+    flag_reason: str | None = None,
+    source: referrals.FirstTouch | None = None,
+) -> Signature | None:
     """Record a signature (pending) and queue the mail that applies, in one transaction.
 
     The unique index on (petition, canonical email) decides who signed first, so two
-    simultaneous requests with one address store one signature.
+    simultaneous requests with one address store one signature. Returns the signature this
+    request created (or renewed after a withdrawal), None when the address had already signed.
     """
     canonical = canonical_email(data.email)
     petition_id = petition.id
@@ -108,11 +116,13 @@ def sign(
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        _sign_again(petition_id, canonical, data, locale)
+        signature = _sign_again(petition_id, canonical, data, locale, source)
     else:
+        referrals.record_signing(signature, source)
         if flag_reason is None:
             _mail_confirmation(signature)
     db.session.commit()
+    return signature
 
 
 def _fields(data: SignatureInput) -> dict:
@@ -130,12 +140,14 @@ def _fields(data: SignatureInput) -> dict:
     }
 
 
-def _sign_again(petition_id: int, canonical: str, data: SignatureInput, locale: str) -> None:
+def _sign_again(
+    petition_id: int, canonical: str, data: SignatureInput, locale: str, source: referrals.FirstTouch | None
+) -> Signature | None:
     existing = db.session.scalar(
         select(Signature).where(Signature.petition_id == petition_id, Signature.email_canonical == canonical)
     )
     if existing is None:
-        return
+        return None
     if existing.status == SignatureStatus.WITHDRAWN:
         for name, value in _fields(data).items():
             setattr(existing, name, value)
@@ -144,12 +156,15 @@ def _sign_again(petition_id: int, canonical: str, data: SignatureInput, locale: 
         existing.locale = locale
         existing.withdrawn_dt = None
         existing.created_dt = utcnow()
+        referrals.record_signing(existing, source, renewed=True)
         _mail_confirmation(existing)
-    elif existing.status == SignatureStatus.PENDING:
+        return existing
+    if existing.status == SignatureStatus.PENDING:
         # The pending data is not overwritten: whoever owns the mailbox confirms what was typed first.
         _mail_confirmation(existing, locale=locale)
     else:
         _mail(existing, "signing/already_signed", locale=locale)
+    return None
 
 
 def _mail_confirmation(signature: Signature, locale: str | None = None) -> None:
@@ -170,7 +185,16 @@ def _mail(signature: Signature, template: str, locale: str | None = None) -> Non
         confirm_url=base + url_for("signing.confirm", token=link_token(signature, CONFIRM)),
         withdraw_url=base + url_for("signing.withdraw", token=link_token(signature, WITHDRAW)),
         petition_url=base + url_for("petitions.show", slug=signature.petition.slug),
+        **_referral_links(signature),
     )
+
+
+def _referral_links(signature: Signature) -> dict:
+    """The signer's personal link and the private page that counts who signed through it."""
+    return {
+        "referral_url": referrals.personal_url(signature.petition, referrals.link_of(signature).code),
+        "referral_stats_url": referrals.stats_url(link_token(signature, referrals.REFERRAL_STATS)),
+    }
 
 
 def confirm(signature: Signature) -> bool:

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from petition.extensions import csrf, limiter
 from petition.petitions import service as petitions
 from petition.petitions.views import render_petition
+from petition.sharing import views as sharing
 from petition.signing import service
 from petition.signing.forms import SignatureForm
 from petition.signing.models import SignatureStatus
@@ -41,7 +42,7 @@ def sign(slug: str):
         form.restart_timer()
         notice = _("Prenez un instant pour relire vos informations, puis envoyez à nouveau le formulaire.")
         return render_petition(petition, form, 422, notice=notice)
-    service.sign(
+    signature = service.sign(
         petition,
         service.SignatureInput(
             first_name=form.first_name.data,
@@ -58,7 +59,9 @@ def sign(slug: str):
         locale=str(get_locale()),
         ip=request.remote_addr,
         flag_reason=form.robot_signal(),
+        source=sharing.first_touch(),
     )
+    sharing.remember_referral(petition, signature)
     session["signed_email"] = form.email.data
     return redirect(url_for("signing.thanks", slug=petition.slug), code=303)
 

@@ -1,0 +1,1 @@
+"""Spreading the petition: share links, preview cards, referral links, QR flyer, embeddable widget."""

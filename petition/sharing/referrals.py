@@ -1,0 +1,226 @@
+"""Personal links (`?ref=CODE`), where signers first came from, and what admins see of it."""
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from sqlalchemy import case, func, select
+
+from petition.counting import service as counting
+from petition.extensions import db
+from petition.petitions.models import Petition
+from petition.sharing import links
+from petition.sharing.models import ReferralLink, SignatureSource
+from petition.signing.models import Signature, SignatureStatus
+
+CODE = re.compile(r"[A-Za-z0-9_-]{6,16}")
+FIRST_TOUCH_COOKIE = "first_touch"
+FIRST_TOUCH_DAYS = 30
+REFERRAL_STATS = "referral-stats"
+
+
+@dataclass(frozen=True)
+class FirstTouch:
+    """Where a visitor first came from: a personal link's code and/or a share button's channel."""
+
+    code: str | None
+    channel: str | None
+
+    @classmethod
+    def from_values(cls, code: str | None, channel: str | None) -> "FirstTouch | None":
+        """Keep what is well formed and drop the rest: a forged value is simply not a source."""
+        code = code if code and CODE.fullmatch(code) else None
+        channel = channel if channel in links.SOURCES else None
+        return cls(code, channel) if code or channel else None
+
+    @classmethod
+    def from_cookie(cls, value: str | None) -> "FirstTouch | None":
+        code, _sep, channel = (value or "").partition(".")
+        return cls.from_values(code or None, channel or None)
+
+    def cookie_value(self) -> str:
+        return f"{self.code or ''}.{self.channel or ''}"
+
+
+def new_code() -> str:
+    """Ten URL-safe characters: short enough for an SMS, too many to guess."""
+    return secrets.token_urlsafe(7)
+
+
+def link_of(signature: Signature) -> ReferralLink:
+    """The signature's personal link, created in the caller's transaction on first use."""
+    link = db.session.scalar(select(ReferralLink).where(ReferralLink.signature_id == signature.id))
+    if link is None:
+        link = ReferralLink(petition_id=signature.petition_id, signature_id=signature.id, code=new_code())
+        db.session.add(link)
+        db.session.flush()
+    return link
+
+
+def code_of(signature: Signature) -> str | None:
+    return db.session.scalar(select(ReferralLink.code).where(ReferralLink.signature_id == signature.id))
+
+
+def record_signing(signature: Signature, touch: FirstTouch | None, *, renewed: bool = False) -> None:
+    """Give a new (or renewed) signature its own link and remember where its signer came from.
+
+    A renewed signature (signed again after a withdrawal) gets a new code, so that whoever typed
+    the address never sees the code its earlier owner may have shared.
+    """
+    if renewed:
+        link = link_of(signature)
+        link.code = new_code()
+        previous = db.session.get(SignatureSource, signature.id)
+        if previous is not None:
+            db.session.delete(previous)
+            db.session.flush()
+    else:
+        link = ReferralLink(petition_id=signature.petition_id, signature_id=signature.id, code=new_code())
+        db.session.add(link)
+        db.session.flush()
+    if touch is None:
+        return
+    referrer = None
+    if touch.code:
+        referrer = db.session.scalar(
+            select(ReferralLink).where(
+                ReferralLink.code == touch.code, ReferralLink.petition_id == signature.petition_id
+            )
+        )
+        if referrer is not None and referrer.id == link.id:
+            referrer = None
+    if referrer is None and touch.channel is None:
+        return
+    db.session.add(
+        SignatureSource(
+            signature_id=signature.id,
+            referral_link_id=referrer.id if referrer else None,
+            channel=touch.channel,
+        )
+    )
+
+
+def code_for_thanks(petition: Petition, signature: Signature | None, remembered: str | None) -> str:
+    """The code shown after signing, never another signer's.
+
+    When the address had already signed, the page must look the same as for a new signature,
+    so it shows the code this browser was given before, or a new link that belongs to nobody.
+    """
+    if signature is not None:
+        return link_of(signature).code
+    if remembered:
+        return remembered
+    orphan = ReferralLink(petition_id=petition.id, signature_id=None, code=new_code())
+    db.session.add(orphan)
+    db.session.commit()
+    return orphan.code
+
+
+def personal_url(petition: Petition, code: str) -> str:
+    return links.landing_url(petition, ref=code)
+
+
+def stats_url(token: str) -> str:
+    """The private page of a personal link; the token is signing's, for REFERRAL_STATS."""
+    return current_app.config["BASE_URL"] + url_for("sharing.referral_stats", token=token)
+
+
+def _counted():
+    return (Signature.status == SignatureStatus.CONFIRMED) & Signature.flag_reason.is_(None)
+
+
+def confirmed_through(link: ReferralLink) -> int:
+    """How many confirmed (and counted) signatures came through this link."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(SignatureSource)
+        .join(Signature, Signature.id == SignatureSource.signature_id)
+        .where(SignatureSource.referral_link_id == link.id, _counted())
+    )
+
+
+# --- What admins see --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Referrer:
+    code: str
+    name: str | None
+    country: str | None
+    confirmed: int
+
+
+@dataclass(frozen=True)
+class ChannelCount:
+    channel: str
+    signed: int
+    confirmed: int
+
+
+@dataclass(frozen=True)
+class SharingReport:
+    confirmed_total: int
+    through_links: int
+    referrers: list[Referrer]
+    channels: list[ChannelCount]
+
+
+def top_referrers(petition_id: int, limit: int = 20) -> list[Referrer]:
+    """The links that brought the most confirmed signatures, named as the public list names people."""
+    owner = db.aliased(Signature)
+    rows = db.session.execute(
+        select(ReferralLink.code, owner, func.count().label("confirmed"))
+        .select_from(SignatureSource)
+        .join(Signature, Signature.id == SignatureSource.signature_id)
+        .join(ReferralLink, ReferralLink.id == SignatureSource.referral_link_id)
+        .outerjoin(owner, owner.id == ReferralLink.signature_id)
+        .where(ReferralLink.petition_id == petition_id, _counted())
+        .group_by(ReferralLink.id, ReferralLink.code, owner.id)
+        .order_by(func.count().desc(), ReferralLink.code)
+        .limit(limit)
+    )
+    return [
+        Referrer(
+            code=code,
+            name=person.public_name if person is not None and person.first_name else None,
+            country=person.country if person is not None else None,
+            confirmed=confirmed,
+        )
+        for code, person, confirmed in rows
+    ]
+
+
+def channel_counts(petition_id: int) -> list[ChannelCount]:
+    """Signatures by the share button or place their signer first came from."""
+    rows = db.session.execute(
+        select(
+            SignatureSource.channel,
+            func.count(),
+            func.coalesce(func.sum(case((_counted(), 1), else_=0)), 0),
+        )
+        .join(Signature, Signature.id == SignatureSource.signature_id)
+        .where(Signature.petition_id == petition_id, SignatureSource.channel.is_not(None))
+        .group_by(SignatureSource.channel)
+    )
+    counts = [ChannelCount(channel, signed, int(confirmed)) for channel, signed, confirmed in rows]
+    return sorted(counts, key=lambda c: (-c.confirmed, -c.signed, c.channel))
+
+
+def report(petition: Petition) -> SharingReport:
+    through_links = db.session.scalar(
+        select(func.count())
+        .select_from(SignatureSource)
+        .join(Signature, Signature.id == SignatureSource.signature_id)
+        .where(
+            Signature.petition_id == petition.id,
+            SignatureSource.referral_link_id.is_not(None),
+            _counted(),
+        )
+    )
+    return SharingReport(
+        confirmed_total=counting.total(petition.id),
+        through_links=through_links,
+        referrers=top_referrers(petition.id),
+        channels=channel_counts(petition.id),
+    )

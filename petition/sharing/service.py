@@ -1,0 +1,250 @@
+"""Preview cards and page metadata, QR codes, flyer and embed snippets."""
+
+import hashlib
+import io
+import logging
+import re
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+import segno
+from flask import current_app, url_for
+from flask_babel import force_locale, format_decimal, ngettext
+from flask_babel import gettext as _
+from markupsafe import escape
+from sqlalchemy.exc import OperationalError
+
+from petition.core.time import utcnow
+from petition.counting import service as counting
+from petition.database import upsert
+from petition.extensions import db
+from petition.i18n import RTL
+from petition.petitions import service as petitions
+from petition.petitions.models import Petition
+from petition.sharing import card, links
+from petition.sharing.models import ShareImage
+
+log = logging.getLogger(__name__)
+
+CODE = re.compile(r"[A-Za-z0-9_-]{6,16}")
+FIRST_TOUCH_COOKIE = "first_touch"
+FIRST_TOUCH_DAYS = 30
+REFERRAL_STATS = "referral-stats"
+# Bump when the drawing changes, so that every cached card is drawn again.
+CARD_DESIGN = "1"
+
+
+# --- Preview cards ----------------------------------------------------------------------------
+
+
+def milestone(count: int, goal: int) -> int:
+    """The last round number (1, 2, 5, 10, 20, 50…) or goal step the count has reached."""
+    steps = {0}
+    step = 1
+    while step <= count:
+        steps.update(m for m in (step, 2 * step, 5 * step) if m <= count)
+        step *= 10
+    target = max(goal, 1)
+    while target <= count:
+        steps.add(target)
+        target *= 2
+    return max(steps)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+
+
+def card_version(petition: Petition, count: int) -> str:
+    """Changes when the card must be drawn again at once: a milestone, a new title, a new design."""
+    return f"{CARD_DESIGN}-{milestone(count, petition.goal)}-{_digest(petition.title)}"
+
+
+def site_card_version() -> str:
+    return f"{CARD_DESIGN}-{_digest(current_app.config['ORGANISER_NAME'])}"
+
+
+def _host() -> str:
+    return current_app.config["BASE_URL"].split("//", 1)[-1].rstrip("/")
+
+
+def _petition_card_text(petition: Petition, count: int) -> card.CardText:
+    progress = petitions.Progress(
+        count=count, goal=petition.goal, target=petitions.next_target(count, petition.goal)
+    )
+    return card.CardText(
+        kicker=_("Pétition · %(organiser)s", organiser=current_app.config["ORGANISER_NAME"]),
+        title=petition.title,
+        count=format_decimal(count),
+        count_label=ngettext("signature", "signatures", count),
+        goal=_("Objectif : %(target)s signatures", target=format_decimal(progress.target)),
+        progress=progress.percent / 100,
+        call=_("Signez sur %(host)s", host=_host()),
+    )
+
+
+def _site_card_text() -> card.CardText:
+    return card.CardText(
+        kicker=_host(),
+        title=current_app.config["ORGANISER_NAME"],
+        subtitle=_("Pétition des abonnés de KLEEMA pour le rétablissement des appels vers le Maroc."),
+        call=_("Signez sur %(host)s", host=_host()),
+    )
+
+
+def _cached(key: str, version: str, count: int, draw, locale: str) -> ShareImage:
+    """The stored card if still good, else a freshly drawn one stored for every process.
+
+    A card is good while its version holds and it shows the current count, or was drawn less
+    than SHARE_CARD_REFRESH_SECONDS ago: between milestones the count on it lags a few minutes.
+    """
+    stored = db.session.get(ShareImage, key)
+    refresh = timedelta(seconds=current_app.config["SHARE_CARD_REFRESH_SECONDS"])
+    if (
+        stored is not None
+        and stored.version == version
+        and (stored.count_shown == count or stored.rendered_dt > utcnow() - refresh)
+    ):
+        return stored
+    with force_locale(locale):
+        text = replace(draw(), rtl=locale in RTL)
+    # End the reading transaction before drawing, so that the write below starts a transaction
+    # of its own (on SQLite a read that turns into a write can fail if another writer went first).
+    db.session.rollback()
+    fresh = ShareImage(
+        key=key, version=version, count_shown=count, png=card.render(text), rendered_dt=utcnow()
+    )
+    values = {name: getattr(fresh, name) for name in ("version", "count_shown", "png", "rendered_dt")}
+    try:
+        db.session.execute(upsert(ShareImage.__table__, {"key": key}, values))
+        db.session.commit()
+    except OperationalError:
+        # Busy database: serve the card anyway; the next request stores it.
+        log.warning("share card %s not stored", key, exc_info=True)
+        db.session.rollback()
+    return fresh
+
+
+def petition_card(petition: Petition, locale: str) -> ShareImage:
+    count = counting.total(petition.id)
+    return _cached(
+        f"petition:{petition.id}:{locale}",
+        card_version(petition, count),
+        count,
+        lambda: _petition_card_text(petition, count),
+        locale,
+    )
+
+
+def site_card(locale: str) -> ShareImage:
+    return _cached(f"site:{locale}", site_card_version(), 0, _site_card_text, locale)
+
+
+# --- Page metadata ----------------------------------------------------------------------------
+
+OG_LOCALES = {"fr": "fr_FR", "ar": "ar_AR", "en": "en_GB"}
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str
+    description: str
+    url: str
+    image: str
+    image_alt: str
+    locale: str
+    alternate_locales: tuple[str, ...]
+
+
+def page_meta(locale: str, path: str, title: str, description: str, petition: Petition | None, count=None):
+    """Open Graph and Twitter card values; a page about a petition is shared as the petition."""
+    base = current_app.config["BASE_URL"]
+    others = tuple(og for code, og in OG_LOCALES.items() if code != locale)
+    og_locale = OG_LOCALES.get(locale, OG_LOCALES["fr"])
+    if petition is None:
+        image = base + url_for("sharing.site_card", locale=locale, v=site_card_version())
+        return PageMeta(
+            title, description, base + path, image, current_app.config["ORGANISER_NAME"], og_locale, others
+        )
+    if count is None:
+        count = counting.total(petition.id)
+    image = base + url_for(
+        "sharing.petition_card", slug=petition.slug, locale=locale, v=card_version(petition, count)
+    )
+    alt = ngettext(
+        "%(title)s : %(count)s signature",
+        "%(title)s : %(count)s signatures",
+        count,
+        title=petition.title,
+        count=format_decimal(count),
+    )
+    return PageMeta(
+        petition.title,
+        petition.summary if len(petition.summary) <= 300 else petition.summary[:299].rstrip() + "…",
+        links.petition_url(petition),
+        image,
+        alt,
+        og_locale,
+        others,
+    )
+
+
+# --- Embedding ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmbedSnippets:
+    iframe: str
+    badge: str
+    json: str
+
+
+def embed_snippets(petition: Petition) -> EmbedSnippets:
+    """The code a friendly site pastes in its pages, shown as text to copy."""
+    base = current_app.config["BASE_URL"]
+    title = escape(petition.title)
+    embed = base + url_for("sharing.embed", slug=petition.slug)
+    badge = base + url_for("sharing.badge", slug=petition.slug)
+    api = base + url_for("api.petition_count", slug=petition.slug)
+    return EmbedSnippets(
+        iframe=(
+            f'<iframe src="{embed}" title="{title}" width="100%" height="260" loading="lazy" '
+            'style="border:0;max-width:32rem"></iframe>'
+        ),
+        badge=f'<a href="{escape(links.landing_url(petition, "badge"))}"><img src="{badge}" alt="{title}"></a>',
+        json=(
+            f'fetch("{api}")\n'
+            "  .then(function (r) { return r.json(); })\n"
+            "  .then(function (data) { console.log(data.count, data.next_goal); });"
+        ),
+    )
+
+
+# --- Print ------------------------------------------------------------------------------------
+
+
+def qr_code(petition: Petition) -> segno.QRCode:
+    return segno.make(links.landing_url(petition, "qr"), error="m")
+
+
+def qr_svg(petition: Petition) -> bytes:
+    out = io.BytesIO()
+    qr_code(petition).save(out, kind="svg", scale=10, border=4, xmldecl=False, title=petition.title)
+    return out.getvalue()
+
+
+def qr_png(petition: Petition) -> bytes:
+    out = io.BytesIO()
+    qr_code(petition).save(out, kind="png", scale=12, border=4)
+    return out.getvalue()
+
+
+def short_url(petition: Petition) -> str:
+    """The address printed on the flyer: short enough to type from paper."""
+    return current_app.config["BASE_URL"] + url_for("sharing.short", slug=petition.slug)
+
+
+def flyer_points(petition: Petition, limit: int = 3) -> list[str]:
+    """The summary's first sentences: the few lines of why a flyer has room for."""
+    sentences = re.split(r"(?<=[.!?؟])\s+", petition.summary.strip())
+    return [s for s in sentences if s][:limit]
