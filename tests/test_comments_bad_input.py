@@ -1,5 +1,7 @@
 """Wrong input in the comment form gets a clear message, keeps what was typed, and never a 500."""
 
+from html import unescape
+
 import pytest
 from sqlalchemy import func, select
 
@@ -51,7 +53,7 @@ def test_each_bad_input_gets_its_message_and_keeps_the_rest(app, fields, message
     response = Reader(app).comment(**typed)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert message in html
+    assert message in unescape(html)
     assert 'role="alert"' in html
     if "name" not in fields:
         assert 'value="Karim"' in html
@@ -114,3 +116,13 @@ def test_unknown_petition_and_garbage_bodies(app):
     assert reader.get("/comments/abc").status_code == 404
     assert reader.get("/petitions/kleema/comments?page=abc").status_code == 200
     assert comment_count(app) == 0
+
+
+def test_every_error_is_told_at_once(app):
+    response = Reader(app).comment(name="Ka\u202erim", text="Ces connards de Wana", email="karim@")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "3 champs sont à corriger" in html
+    assert "caractères invisibles ou de contrôle" in html
+    assert "« connard » n'est pas accepté ici" in unescape(html)
+    assert "Cette adresse e-mail n'est pas valide" in unescape(html)

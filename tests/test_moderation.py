@@ -224,7 +224,7 @@ def test_admin_edits_the_word_lists(app, staff):
     assert response.status_code == 303
     reader = Reader(app)
     refused = reader.comment(text="Un service pourri de A à Z")
-    assert refused.status_code == 422 and "« Pourri » n'est pas accepté ici" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "« Pourri » n&#39;est pas accepté ici" in refused.get_data(as_text=True)
     reader.comment(text="Les escrocs de Wana")  # no longer suspect, and the petition is pre-moderated
     assert latest_comment(app).hold_reason is None
     reader.comment(text="Bladiphone appartient à qui ?")
@@ -378,3 +378,19 @@ def test_payloads_are_inert_in_the_queue(app, staff, payload):
         html = moderator.html(path)
         assert_inert(html)
         assert payload not in html
+
+
+def test_words_with_markup_are_printed_as_text(app, staff):
+    admin = Moderator(app, staff, role="admin")
+    token = plain_tokens(admin.html("/admin/moderation/settings"))["csrf_token"]
+    banned, suspect = "<img src=x onerror=alert(1)>", "<svg onload=alert(2)>"
+    admin.client.post(
+        "/admin/moderation/settings/words", data={"csrf_token": token, "banned": banned, "suspect": suspect}
+    )
+    refused = Reader(app).comment(text=f"Avant {banned} après")
+    assert refused.status_code == 422
+    assert "&lt;img src=x onerror=alert(1)&gt; » n&#39;est pas accepté ici" in refused.get_data(as_text=True)
+    Reader(app).comment(text=f"Avant {suspect} après")
+    for html in (refused.get_data(as_text=True), admin.html(), admin.html("/admin/moderation/settings")):
+        assert_inert(html)
+        assert banned not in html and suspect not in html

@@ -6,6 +6,7 @@ from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from petition.comments import words
 from petition.comments.labels import REPORT_REASONS
 from petition.comments.models import ReportReason
 from petition.core.forms import GuardedForm, email_address, no_forbidden_characters, person_name
@@ -36,6 +37,13 @@ def _text_length(form, field):
         )
 
 
+def _no_banned_word(form, field):
+    """Said with the other errors of the form; the service checks again when it records the comment."""
+    message = field.data and words.refusal(field.data)
+    if message:
+        raise ValidationError(message)
+
+
 def _has_words(form, field):
     if field.data and not has_letter(field.data):
         raise ValidationError(_l("Écrivez votre commentaire avec des mots."))
@@ -52,6 +60,7 @@ def _name_field():
             no_forbidden_characters(),
             person_name,
             _no_link_in_name,
+            _no_banned_word,
         ],
         render_kw={"autocomplete": "nickname", "maxlength": NAME_MAX},
     )
@@ -66,6 +75,7 @@ def _text_field():
             _text_length,
             no_forbidden_characters(multiline=True),
             _has_words,
+            _no_banned_word,
         ],
         render_kw={"rows": 5},
     )

@@ -1,5 +1,6 @@
 """What readers and moderators read for the reasons stored as short keys."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from petition.comments.models import Comment, CommentStatus, RejectReason, ReportReason
@@ -55,7 +56,8 @@ def hold_reason(comment: Comment):
     if reason == "link":
         return _l("Contient une adresse de site")
     if reason.startswith("word: "):
-        return _l("Mot à surveiller : « %(word)s »", word=reason.removeprefix("word: "))
+        # gettext, not a lazy string: Jinja prints lazy strings unescaped, and the word is typed text.
+        return gettext("Mot à surveiller : « %(word)s »", word=reason.removeprefix("word: "))
     if reason == "no-timer":
         return _l("Formulaire envoyé sans passer par la page (robot ?)")
     if reason == "honeypot":

@@ -65,15 +65,9 @@ def still_editable(comment: Comment) -> bool:
 def _check_words(author_name: str, text: str) -> str | None:
     """Refuses a banned word; returns why the comment must wait for a moderator, if it must."""
     for field, value in (("author_name", author_name), ("text", text)):
-        banned = words.find(value, WordKind.BANNED)
-        if banned:
-            raise Refused(
-                _l(
-                    "« %(word)s » n'est pas accepté ici. Reformulez votre message sans ce mot.",
-                    word=banned,
-                ),
-                field=field,
-            )
+        message = words.refusal(value)
+        if message:
+            raise Refused(message, field=field)
     if has_link(text):
         return "link"
     suspect = words.find(f"{author_name}\n{text}", WordKind.SUSPECT)

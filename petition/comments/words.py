@@ -8,6 +8,7 @@ Matching ignores case, accents, doubled letters and a plural ending, so that "ES
 import re
 import unicodedata
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
 from petition.comments.models import ModeratedWord, WordKind
@@ -89,6 +90,17 @@ def find(text: str, kind: WordKind) -> str | None:
     )
     match = pattern.search(normalise(text))
     return by_form[match.group(1)] if match else None
+
+
+def refusal(text: str):
+    """Why a text cannot be published, naming the banned word it holds; None if it holds none."""
+    banned = find(text, WordKind.BANNED)
+    if banned:
+        # gettext, not a lazy string: Jinja prints lazy strings unescaped, and the word is typed text.
+        return gettext(
+            "« %(word)s » n'est pas accepté ici. Reformulez votre message sans ce mot.", word=banned
+        )
+    return None
 
 
 def parse(lines: str) -> list[str]:
