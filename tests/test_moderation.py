@@ -224,7 +224,8 @@ def test_admin_edits_the_word_lists(app, staff):
     assert response.status_code == 303
     reader = Reader(app)
     refused = reader.comment(text="Un service pourri de A à Z")
-    assert refused.status_code == 422 and "« Pourri » n&#39;est pas accepté ici" in refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "« Pourri » n&#39;est pas accepté ici" in refused.get_data(as_text=True)
     reader.comment(text="Les escrocs de Wana")  # no longer suspect, and the petition is pre-moderated
     assert latest_comment(app).hold_reason is None
     reader.comment(text="Bladiphone appartient à qui ?")
