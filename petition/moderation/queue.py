@@ -94,6 +94,24 @@ def decided(page: int = 1) -> list[Item]:
     return _items(comments)
 
 
+def holds(queue_name: str, comment: Comment) -> bool:
+    """Whether the comment still belongs to that list after an action."""
+    if queue_name == "pending":
+        return comment.status == CommentStatus.PENDING or (
+            comment.status == CommentStatus.APPROVED
+            and comment.decided_dt is None
+            and not comment.is_official
+        )
+    if queue_name == "reported":
+        has_open_report = db.session.scalar(
+            select(CommentReport.id)
+            .where(CommentReport.comment_id == comment.id, CommentReport.resolved_dt.is_(None))
+            .limit(1)
+        )
+        return comment.status == CommentStatus.APPROVED and has_open_report is not None
+    return True
+
+
 def item(comment: Comment) -> Item:
     return _items([comment])[0]
 

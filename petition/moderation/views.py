@@ -6,7 +6,7 @@ from flask_login import current_user
 from petition.accounts.access import role_required
 from petition.comments import labels, words
 from petition.comments import service as comments
-from petition.comments.models import Comment, CommentStatus, RejectReason, WordKind
+from petition.comments.models import Comment, RejectReason, WordKind
 from petition.extensions import db
 from petition.moderation import queue, service
 from petition.moderation.forms import ModerationModeForm, OfficialReplyForm, WordListsForm, reject_choices
@@ -82,16 +82,6 @@ DONE = {
 }
 
 
-def _belongs(queue_name: str, comment: Comment) -> bool:
-    if queue_name == "pending":
-        return comment.status == CommentStatus.PENDING or (
-            comment.status == CommentStatus.APPROVED and comment.decided_dt is None
-        )
-    if queue_name == "reported":
-        return comment.status == CommentStatus.APPROVED and comments.open_reports(comment.id) > 0
-    return True
-
-
 @bp.post("/act")
 @role_required("moderator")
 def act():
@@ -127,7 +117,7 @@ def act():
             changed=[
                 {
                     "id": c.id,
-                    "remove": not _belongs(queue_name, c),
+                    "remove": not queue.holds(queue_name, c),
                     "state": str(labels.status(c)),
                     "featured": c.is_featured,
                 }
