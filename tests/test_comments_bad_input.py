@@ -126,3 +126,13 @@ def test_every_error_is_told_at_once(app):
     assert "caractères invisibles ou de contrôle" in html
     assert "« connard » n'est pas accepté ici" in unescape(html)
     assert "Cette adresse e-mail n'est pas valide" in unescape(html)
+
+
+def test_an_empty_reply_to_a_removed_last_thread_comes_back_with_its_message(app):
+    app.config["COMMENTS_PER_PAGE"] = 1
+    approved(app, Reader(app), text="Premier fil")
+    removed = approved(app, Reader(app, ip="198.51.100.1"), text="Deuxième fil, retiré ensuite")
+    decide(app, removed, CommentStatus.REJECTED)
+    response = Reader(app, ip="198.51.100.2").comment(text="", reply_to=removed)
+    assert response.status_code == 422
+    assert "Écrivez votre commentaire." in unescape(response.get_data(as_text=True))

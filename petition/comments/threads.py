@@ -181,6 +181,14 @@ def page_of(comment: Comment, owned_ids: set[int]) -> int:
     return before // per_page() + 1
 
 
+def shows_public(nodes: list[Node], comment_id: int | None) -> bool:
+    """Whether these trees show that comment, public (a form may be placed under it)."""
+    return comment_id is not None and any(
+        (node.comment.id == comment_id and node.comment.is_public) or shows_public(node.children, comment_id)
+        for node in nodes
+    )
+
+
 def _grow(roots: list[Comment], owns) -> list[Node]:
     """The roots with all their replies, as trees, keeping only what has something to show."""
     if not roots:

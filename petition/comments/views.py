@@ -42,10 +42,13 @@ def render_thread(petition, form: CommentForm, number: int | None = None, status
     answered_id = form.reply_to_id()
     answered = db.session.get(Comment, answered_id) if answered_id else None
     if number is None:
+        # After a refused post: the page of the comment answered (its thread may no longer be
+        # listed, hence the bound), or the last page, where a new comment goes.
+        last = threads.page_count(petition.id, owned)
         same_petition = answered is not None and answered.petition_id == petition.id
-        number = threads.page_of(answered, owned) if same_petition else threads.page_count(petition.id, owned)
+        number = min(threads.page_of(answered, owned), last) if same_petition else last
     page = threads.page(petition.id, number, owned, authorship.owns) or abort(404)
-    reply_anchor = answered_id if _shows(page.threads, answered_id) else None
+    reply_anchor = answered_id if threads.shows_public(page.threads, answered_id) else None
     if reply_anchor is None and request.method == "GET":
         form.reply_to.data = ""  # a link to answer a comment that is not shown: a new comment instead
     return (
@@ -59,13 +62,6 @@ def render_thread(petition, form: CommentForm, number: int | None = None, status
             featured=threads.featured(petition.id) if page.number == 1 else [],
         ),
         status,
-    )
-
-
-def _shows(nodes: list[threads.Node], comment_id: int | None) -> bool:
-    return comment_id is not None and any(
-        (node.comment.id == comment_id and node.comment.is_public) or _shows(node.children, comment_id)
-        for node in nodes
     )
 
 
