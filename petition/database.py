@@ -11,6 +11,17 @@ from petition.extensions import db
 
 # SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a BIGINT identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+# The largest id such a column holds; routes refuse larger numbers (a 404, not an overflow).
+BIG_ID_MAX = 2**63 - 1
+
+
+def parse_id(raw: str | None) -> int | None:
+    """An id typed or posted as text, or None when it cannot be one (letters, "²", 10**30…)."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19):
+        return None
+    value = int(raw)
+    return value if 0 < value <= BIG_ID_MAX else None
 
 
 def text_enum(values: type[enum.Enum], length: int = 16) -> Enum:

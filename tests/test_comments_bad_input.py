@@ -40,6 +40,7 @@ def comment_count(app) -> int:
         ({"reply_to": "999999"}, "Le commentaire auquel vous répondez n'existe pas, ou plus."),
         ({"reply_to": "abc"}, "Le commentaire auquel vous répondez n'existe pas, ou plus."),
         ({"reply_to": "-3"}, "Le commentaire auquel vous répondez n'existe pas, ou plus."),
+        ({"reply_to": "²"}, "Le commentaire auquel vous répondez n'existe pas, ou plus."),
         ({"reply_to": "9" * 40}, "Le commentaire auquel vous répondez n'existe pas, ou plus."),
     ],
 )
@@ -114,6 +115,9 @@ def test_unknown_petition_and_garbage_bodies(app):
     huge = reader.comment(text="x" * 400_000)
     assert huge.status_code == 413
     assert reader.get("/comments/abc").status_code == 404
+    assert reader.get("/comments/" + "9" * 30).status_code == 404
+    assert reader.get("/comments/" + "9" * 30 + "/report").status_code == 404
+    assert reader.comment(reply_to="9" * 5000).status_code == 422
     assert reader.get("/petitions/kleema/comments?page=abc").status_code == 200
     assert comment_count(app) == 0
 

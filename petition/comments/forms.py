@@ -11,6 +11,7 @@ from petition.comments.labels import REPORT_REASONS
 from petition.comments.models import ReportReason
 from petition.core.forms import GuardedForm, email_address, no_forbidden_characters, person_name
 from petition.core.text import collapse_spaces, has_letter, has_link
+from petition.database import parse_id
 
 NAME_MAX = 60
 REPORT_NOTE_MAX = 300
@@ -119,10 +120,9 @@ class CommentForm(GuardedForm):
 
     def reply_to_id(self) -> int | None:
         """The comment answered; a value that is not a number names no comment (id 0)."""
-        value = (self.reply_to.data or "").strip()
-        if not value:
+        if not (self.reply_to.data or "").strip():
             return None
-        return int(value) if value.isdigit() and len(value) < 19 else 0
+        return parse_id(self.reply_to.data) or 0
 
 
 class EditForm(FlaskForm):

@@ -7,10 +7,12 @@ from flask_wtf import FlaskForm
 from petition.comments import authorship, notifications, service, threads
 from petition.comments.forms import CommentForm, EditForm, ReportForm
 from petition.comments.models import Comment, CommentStatus, ReportReason
+from petition.database import BIG_ID_MAX
 from petition.extensions import csrf, db, limiter
 from petition.petitions import service as petitions
 
 bp = Blueprint("comments", __name__)
+COMMENT_ID = f"<int(max={BIG_ID_MAX}):comment_id>"
 
 
 def _comment_limit() -> str:
@@ -156,7 +158,7 @@ def post(slug: str):
     return response
 
 
-@bp.get("/comments/<int:comment_id>")
+@bp.get(f"/comments/{COMMENT_ID}")
 def permalink(comment_id: int):
     comment = _comment_or_404(comment_id)
     root = db.session.get(Comment, comment.thread_id)
@@ -165,7 +167,7 @@ def permalink(comment_id: int):
     return redirect(_thread_url(comment))
 
 
-@bp.get("/comments/<int:comment_id>/reply")
+@bp.get(f"/comments/{COMMENT_ID}/reply")
 def reply(comment_id: int):
     """Where a "reply" link leads without JavaScript: the page with the form under the comment."""
     comment = _comment_or_404(comment_id)
@@ -181,7 +183,7 @@ def _own_comment(comment_id: int) -> Comment:
     return comment
 
 
-@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/comments/{COMMENT_ID}/edit", methods=["GET", "POST"])
 def edit(comment_id: int):
     comment = _own_comment(comment_id)
     form = EditForm(obj=comment)
@@ -205,7 +207,7 @@ def edit(comment_id: int):
     return render_template("comments/edit.html", comment=comment, form=form), status
 
 
-@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/comments/{COMMENT_ID}/delete", methods=["GET", "POST"])
 def delete(comment_id: int):
     comment = _own_comment(comment_id)
     if not service.still_editable(comment):
@@ -219,7 +221,7 @@ def delete(comment_id: int):
     return render_template("comments/delete.html", comment=comment, form=form)
 
 
-@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
+@bp.route(f"/comments/{COMMENT_ID}/report", methods=["GET", "POST"])
 @limiter.limit(_report_limit, methods=["POST"])
 def report(comment_id: int):
     comment = _comment_or_404(comment_id)

@@ -7,6 +7,8 @@ from petition.accounts.access import role_required
 from petition.comments import labels, words
 from petition.comments import service as comments
 from petition.comments.models import Comment, RejectReason, WordKind
+from petition.comments.views import COMMENT_ID
+from petition.database import parse_id
 from petition.extensions import db
 from petition.moderation import queue, service
 from petition.moderation.forms import ModerationModeForm, OfficialReplyForm, WordListsForm, reject_choices
@@ -55,10 +57,6 @@ def decided():
     return _render_queue("decided")
 
 
-def _comment_id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
-
-
 def _reason(raw: str | None) -> RejectReason:
     try:
         return RejectReason(raw)
@@ -90,11 +88,11 @@ def act():
     wants_json = request.accept_mimetypes.best == "application/json"
     if request.form.get("action"):
         verb, _sep, raw_id = request.form["action"].partition(":")
-        ids = [i for i in [_comment_id(raw_id)] if i is not None]
+        ids = [i for i in [parse_id(raw_id)] if i is not None]
         reason = _reason(request.form.get(f"reason-{raw_id}"))
     else:
         verb = request.form.get("bulk", "")
-        ids = [i for i in (_comment_id(raw) for raw in request.form.getlist("ids")) if i is not None]
+        ids = [i for i in (parse_id(raw) for raw in request.form.getlist("ids")) if i is not None]
         reason = _reason(request.form.get("bulk_reason"))
     try:
         action = Action(verb)
@@ -128,7 +126,7 @@ def act():
     return redirect(url_for(f"moderation.{queue_name}"), code=303)
 
 
-@bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
+@bp.route(f"/comments/{COMMENT_ID}/reply", methods=["GET", "POST"])
 @role_required("moderator")
 def reply(comment_id: int):
     comment = db.session.get(Comment, comment_id) or abort(404)
