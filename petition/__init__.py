@@ -55,15 +55,24 @@ def _init_extensions(app: Flask) -> None:
     setup_login(app)
     app.after_request(i18n.remember_choice)
     app.after_request(security.add_headers)
-    app.jinja_env.globals.update(LANGUAGES=i18n.LANGUAGES, RTL=i18n.RTL)
+    app.jinja_env.globals.update(
+        LANGUAGES=i18n.LANGUAGES,
+        RTL=i18n.RTL,
+        direction=i18n.direction,
+        language_url=i18n.language_url,
+        language_attrs=i18n.language_attrs,
+        plural_examples=i18n.plural_examples,
+    )
 
-    from flask_babel import format_date, format_datetime, format_decimal, get_locale
+    from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
     from petition.core import countries, text
 
     app.jinja_env.filters.update(
         paragraphs=text.paragraphs,
+        isolate=i18n.isolate,
         format_decimal=format_decimal,
+        format_percent=format_percent,
         format_date=format_date,
         format_datetime=format_datetime,
     )

@@ -1,6 +1,11 @@
 """Which language a page is in: an explicit choice (?lang= or the cookie), then the browser."""
 
-from flask import current_app, request
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from babel import Locale
+from flask import current_app, request, url_for
+from flask_babel import get_locale
+from markupsafe import Markup
 
 LANGUAGES = {"fr": "Français", "ar": "العربية", "en": "English"}
 RTL = {"ar"}
@@ -19,4 +24,65 @@ def remember_choice(response):
     chosen = request.args.get("lang")
     if chosen in LANGUAGES and request.cookies.get(COOKIE) != chosen:
         response.set_cookie(COOKIE, chosen, max_age=365 * 86400, samesite="Lax", httponly=True)
+    if response.mimetype == "text/html":
+        # A page's language depends on these headers: a shared cache must not mix them up.
+        response.vary.update(("Accept-Language", "Cookie"))
     return response
+
+
+def direction(locale: str) -> str:
+    return "rtl" if locale in RTL else "ltr"
+
+
+def isolate(value: str) -> str:
+    """Plain text (a mail) typed by someone, kept whole in a sentence of either direction.
+
+    The Unicode first-strong isolate is the plain-text <bdi>: "Karim!!" in an Arabic sentence
+    stays "Karim!!" instead of reading "!!Karim".
+    """
+    return f"\u2068{value}\u2069"
+
+
+def language_attrs(locale: str) -> Markup:
+    """`lang` and `dir` for a piece of text in another language than the page (WCAG 3.1.2)."""
+    if locale == str(get_locale()):
+        return Markup("")
+    return Markup(' lang="{0}" dir="{1}"').format(locale, direction(locale))
+
+
+def _current_page() -> tuple[str, list[tuple[str, str]]]:
+    """The address of what the visitor is looking at, that a GET request can show again.
+
+    A form re-shown after a POST (with its errors) has no GET address of its own: the page
+    the form was sent from stands for it.
+    """
+    rule = request.url_rule
+    if request.method in ("GET", "HEAD") or (rule is not None and "GET" in rule.methods):
+        return request.path, list(request.args.items(multi=True))
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return referrer.path, parse_qsl(referrer.query)
+    return url_for("petitions.home"), []
+
+
+def language_url(locale: str | None, external: bool = False) -> str:
+    """The current page in `locale`, other query arguments kept; None gives the negotiated page."""
+    path, args = _current_page()
+    args = [(key, value) for key, value in args if key != "lang"]
+    if locale:
+        args.append(("lang", locale))
+    url = path + ("?" + urlencode(args) if args else "")
+    return current_app.config["BASE_URL"] + url if external else url
+
+
+def plural_examples() -> list[tuple[str, int]]:
+    """One number for each plural category of the page's language (CLDR names: one, few, ...).
+
+    With them a template renders every form of a word, so that a script updating a number can
+    pick the right one (`Intl.PluralRules`) without asking the server.
+    """
+    rule = Locale.parse(str(get_locale())).plural_form
+    examples: dict[str, int] = {}
+    for number in (*range(0, 200), 1_000_000):
+        examples.setdefault(rule(number), number)
+    return sorted(examples.items())

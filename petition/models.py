@@ -6,7 +6,7 @@ from petition.comments.models import Comment, CommentCounts, CommentReport, Mode
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
 from petition.moderation.models import DigestState
-from petition.petitions.models import Petition
+from petition.petitions.models import Petition, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 
@@ -20,6 +20,7 @@ __all__ = [
     "ModeratedWord",
     "OutboxMail",
     "Petition",
+    "PetitionTranslation",
     "ReferralLink",
     "ShareImage",
     "Signature",

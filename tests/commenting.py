@@ -169,7 +169,7 @@ class _MarkupAudit(HTMLParser):
         if tag == "a" and typed_here and "nofollow ugc" not in (values.get("rel") or ""):
             self.problems.append(f"link in a visitor's text without rel=nofollow ugc: {values}")
         for name, value in attrs:
-            if name.startswith("on") or name in ("style", "srcdoc", "formaction", "autofocus"):
+            if name.startswith("on") or name in ("style", "srcdoc", "formaction"):
                 self.problems.append(f"attribute {name}={value!r} on <{tag}>")
             if name in ("href", "src", "action", "xlink:href"):
                 scheme = "".join((value or "").split()).lower()

@@ -1,5 +1,6 @@
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 
+from petition import i18n
 from petition.counting import service as counting
 from petition.petitions import service as petitions
 
@@ -8,13 +9,20 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/petitions/<slug>")
 def petition_count(slug: str):
-    """Public numbers of a petition, no names: count, goal, next milestone, counts by country."""
+    """Public numbers of a petition, no names: count, goal, next milestone, counts by country.
+
+    The title is in the language asked with ?lang=, French otherwise: only the address decides,
+    so that a shared cache keeps one answer per address.
+    """
     petition = petitions.by_slug(slug) or abort(404)
+    locale = request.args.get("lang")
+    if locale not in i18n.LANGUAGES:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     by_country = counting.by_country(petition.id)
     count = sum(by_country.values())
     response = jsonify(
         slug=petition.slug,
-        title=petition.title,
+        title=petitions.localized(petition, locale).title,
         count=count,
         goal=petition.goal,
         next_goal=petitions.next_target(count, petition.goal),

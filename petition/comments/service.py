@@ -165,7 +165,7 @@ def edit(comment: Comment, author_name: str, text: str) -> None:
 
 def edit_closed_message():
     return _l(
-        "Le délai pour modifier ou supprimer ce commentaire est passé (%(minutes)d minutes après sa publication).",
+        "Le délai pour modifier ou supprimer ce commentaire est passé (%(minutes)s minutes après sa publication).",
         minutes=current_app.config["COMMENT_EDIT_MINUTES"],
     )
 

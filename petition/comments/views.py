@@ -150,9 +150,7 @@ def post(slug: str):
             "success",
         )
     if comment.email:
-        flash(
-            _("Pour être prévenu(e) des réponses, ouvrez le lien que nous venons de vous envoyer par e-mail.")
-        )
+        flash(_("Pour être prévenu(e) des réponses, ouvrez le lien que nous vous avons envoyé par e-mail."))
     response = redirect(_thread_url(comment, owned | {comment.id}), code=303)
     authorship.remember(response, comment.id, token)
     return response

@@ -19,7 +19,7 @@ def reject_choices() -> list[SelectChoice]:
 def _text_length(form, field):
     limit = current_app.config["COMMENT_MAX_LENGTH"]
     if field.data and len(field.data) > limit:
-        raise ValidationError(_l("%(limit)s caractères au plus.", limit=limit))
+        raise ValidationError(_l("%(max)d caractères au plus.", max=limit))
 
 
 class OfficialReplyForm(FlaskForm):

@@ -4,7 +4,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from petition.extensions import db
-from petition.petitions.models import Petition
+from petition.petitions import service
+from petition.petitions.models import Petition, PetitionTranslation
+from petition.petitions.seed_translations import TRANSLATIONS
 
 SLUG = "kleema"
 
@@ -65,4 +67,18 @@ def ensure_kleema_petition() -> Petition:
         )
         db.session.add(petition)
         db.session.commit()
+    _ensure_translations(petition)
     return petition
+
+
+def _ensure_translations(petition: Petition) -> None:
+    """Add the translations a database does not have yet; never overwrite one edited since."""
+    missing = [
+        locale
+        for locale in TRANSLATIONS
+        if db.session.get(PetitionTranslation, (petition.id, locale)) is None
+    ]
+    for locale in missing:
+        service.save_translation(petition, locale, **TRANSLATIONS[locale])
+    if missing:
+        db.session.commit()

@@ -1,10 +1,16 @@
 from dataclasses import dataclass
 
+from flask import current_app
+from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy import select
 
+from petition import i18n
 from petition.counting import service as counting
 from petition.extensions import db
-from petition.petitions.models import Petition
+from petition.petitions.models import Petition, PetitionTranslation, split_demands
+
+TEXT_FIELDS = ("title", "summary", "addressee", "letter", "background", "demands")
 
 
 def featured() -> Petition | None:
@@ -51,3 +57,64 @@ def next_target(count: int, goal: int) -> int:
 def progress(petition: Petition) -> Progress:
     count = counting.total(petition.id)
     return Progress(count=count, goal=petition.goal, target=next_target(count, petition.goal))
+
+
+class LocalizedPetition:
+    """A petition read in one language: each text translated, or in French where it is not.
+
+    Without an explicit locale the language is the one in force when a text is read, so the same
+    object serves a page and, under `force_locale`, a mail in the signer's language. Everything
+    that is not text (slug, goal, is_open...) is the petition's own.
+    """
+
+    def __init__(self, petition: Petition, locale: str | None = None):
+        self.petition = petition
+        self._locale = locale
+        self._translations: dict[str, PetitionTranslation | None] = {}
+
+    def __getattr__(self, name: str):
+        if name == "petition":  # not set yet (copy, pickle): never recurse
+            raise AttributeError(name)
+        if name in TEXT_FIELDS:
+            return self._text(name)[0]
+        return getattr(self.petition, name)
+
+    @property
+    def demand_list(self) -> list[str]:
+        return split_demands(self.demands)
+
+    def language_attrs(self, field: str) -> Markup:
+        """`lang`/`dir` attributes when this text falls back to another language than the page."""
+        return i18n.language_attrs(self._text(field)[1])
+
+    def _text(self, field: str) -> tuple[str, str]:
+        locale = self._locale or str(get_locale())
+        if locale not in self._translations:
+            self._translations[locale] = db.session.get(PetitionTranslation, (self.petition.id, locale))
+        translation = self._translations[locale]
+        value = getattr(translation, field) if translation is not None else None
+        if value and value.strip():
+            return value, locale
+        return getattr(self.petition, field), current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def localized(petition: Petition | LocalizedPetition, locale: str | None = None) -> LocalizedPetition:
+    if isinstance(petition, LocalizedPetition):
+        petition = petition.petition
+    return LocalizedPetition(petition, locale)
+
+
+def save_translation(petition: Petition, locale: str, **texts: str | None) -> PetitionTranslation:
+    """Add or replace the petition's text in `locale` (the caller commits)."""
+    unknown = set(texts) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a text of a petition: {sorted(unknown)}")
+    if locale not in i18n.LANGUAGES or locale == current_app.config["BABEL_DEFAULT_LOCALE"]:
+        raise ValueError(f"not a language to translate into: {locale}")
+    translation = db.session.get(PetitionTranslation, (petition.id, locale))
+    if translation is None:
+        translation = PetitionTranslation(petition_id=petition.id, locale=locale)
+        db.session.add(translation)
+    for field, value in texts.items():
+        setattr(translation, field, value)
+    return translation

@@ -15,7 +15,7 @@ def render_petition(
     return (
         render_template(
             "petitions/show.html",
-            petition=petition,
+            petition=service.localized(petition),
             progress=service.progress(petition),
             recent=signing.recent_public(petition.id),
             form=form or SignatureForm(),

@@ -121,9 +121,9 @@ def personal_url(petition: Petition, code: str) -> str:
     return links.landing_url(petition, ref=code)
 
 
-def stats_url(token: str) -> str:
+def stats_url(token: str, lang: str | None = None) -> str:
     """The private page of a personal link; the token is signing's, for REFERRAL_STATS."""
-    return current_app.config["BASE_URL"] + url_for("sharing.referral_stats", token=token)
+    return current_app.config["BASE_URL"] + url_for("sharing.referral_stats", token=token, lang=lang)
 
 
 def _counted():

@@ -126,6 +126,7 @@ def _cached(key: str, version: str, count: int, draw, locale: str) -> ShareImage
 
 
 def petition_card(petition: Petition, locale: str) -> ShareImage:
+    petition = petitions.localized(petition, locale)
     count = counting.total(petition.id)
     return _cached(
         f"petition:{petition.id}:{locale}",
@@ -166,6 +167,7 @@ def page_meta(locale: str, path: str, title: str, description: str, petition: Pe
         return PageMeta(
             title, description, base + path, image, current_app.config["ORGANISER_NAME"], og_locale, others
         )
+    petition = petitions.localized(petition, locale)
     if count is None:
         count = counting.total(petition.id)
     image = base + url_for(

@@ -94,7 +94,7 @@ def site_card(locale: str):
 
 @bp.get("/petitions/<slug>/qr.svg")
 def qr_svg(slug: str):
-    return _image(service.qr_svg(_petition(slug)), "image/svg+xml", 86400)
+    return _image(service.qr_svg(petitions.localized(_petition(slug))), "image/svg+xml", 86400)
 
 
 @bp.get("/petitions/<slug>/qr.png")
@@ -109,7 +109,7 @@ def short(slug: str):
 
 @bp.get("/petitions/<slug>/flyer")
 def flyer(slug: str):
-    petition = _petition(slug)
+    petition = petitions.localized(_petition(slug))
     paper = request.args.get("format", "a5")
     if paper not in ("a4", "a5"):
         paper = "a5"
@@ -124,7 +124,7 @@ def flyer(slug: str):
 
 @bp.get("/petitions/<slug>/share")
 def share_page(slug: str):
-    petition = _petition(slug)
+    petition = petitions.localized(_petition(slug))
     return render_template(
         "sharing/share.html",
         petition=petition,
@@ -135,7 +135,7 @@ def share_page(slug: str):
 
 @bp.get("/embed/<slug>")
 def embed(slug: str):
-    petition = _petition(slug)
+    petition = petitions.localized(_petition(slug))
     allow_framing()
     return render_template("sharing/embed.html", petition=petition, progress=petitions.progress(petition))
 
@@ -161,7 +161,7 @@ def referral_stats(token: str):
     link = referrals.link_of(signature)
     db.session.commit()
     confirmed = referrals.confirmed_through(link)
-    petition = signature.petition
+    petition = petitions.localized(signature.petition)
     return render_template(
         "sharing/referral.html",
         petition=petition,
@@ -174,7 +174,9 @@ def referral_stats(token: str):
 @bp.get("/admin/sharing")
 @role_required("admin")
 def admin_report():
-    reports = [(petition, referrals.report(petition)) for petition in petitions.all_petitions()]
+    reports = [
+        (petitions.localized(petition), referrals.report(petition)) for petition in petitions.all_petitions()
+    ]
     return render_template("sharing/admin.html", reports=reports, source_label=links.source_label)
 
 

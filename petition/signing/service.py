@@ -15,6 +15,7 @@ from petition.core.time import utcnow
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
+from petition.petitions import service as petitions
 from petition.petitions.models import Petition
 from petition.sharing import referrals
 from petition.signing.models import Signature, SignatureStatus
@@ -175,25 +176,31 @@ def _mail(signature: Signature, template: str, locale: str | None = None) -> Non
     if mail.sent_recently(signature.email_canonical) >= current_app.config["MAILS_PER_ADDRESS_PER_DAY"]:
         return
     base = current_app.config["BASE_URL"]
+    locale = locale or signature.locale
+    # The links open the pages in the mail's language, whatever browser the signer reads it in.
     mail.enqueue(
         recipient=signature.email,
         recipient_key=signature.email_canonical,
         template=template,
-        locale=locale or signature.locale,
+        locale=locale,
         signature=signature,
-        petition=signature.petition,
-        confirm_url=base + url_for("signing.confirm", token=link_token(signature, CONFIRM)),
-        withdraw_url=base + url_for("signing.withdraw", token=link_token(signature, WITHDRAW)),
-        petition_url=base + url_for("petitions.show", slug=signature.petition.slug),
-        **_referral_links(signature),
+        petition=petitions.localized(signature.petition, locale),
+        confirm_url=base + url_for("signing.confirm", token=link_token(signature, CONFIRM), lang=locale),
+        withdraw_url=base + url_for("signing.withdraw", token=link_token(signature, WITHDRAW), lang=locale),
+        petition_url=base + url_for("petitions.show", slug=signature.petition.slug, lang=locale),
+        **_referral_links(signature, locale),
     )
 
 
-def _referral_links(signature: Signature) -> dict:
-    """The signer's personal link and the private page that counts who signed through it."""
+def _referral_links(signature: Signature, locale: str) -> dict:
+    """The signer's personal link and the private page that counts who signed through it.
+
+    The personal link is for others, who read the petition in their own language; the private
+    page opens in the signer's.
+    """
     return {
         "referral_url": referrals.personal_url(signature.petition, referrals.link_of(signature).code),
-        "referral_stats_url": referrals.stats_url(link_token(signature, referrals.REFERRAL_STATS)),
+        "referral_stats_url": referrals.stats_url(link_token(signature, referrals.REFERRAL_STATS), locale),
     }
 
 

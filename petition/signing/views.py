@@ -69,7 +69,9 @@ def sign(slug: str):
 @bp.get("/petitions/<slug>/thanks")
 def thanks(slug: str):
     petition = petitions.by_slug(slug) or abort(404)
-    return render_template("signing/thanks.html", petition=petition, email=session.get("signed_email"))
+    return render_template(
+        "signing/thanks.html", petition=petitions.localized(petition), email=session.get("signed_email")
+    )
 
 
 def _load(token: str, purpose: str):
@@ -94,7 +96,7 @@ def confirm(token: str):
     return render_template(
         "signing/confirm.html",
         signature=signature,
-        petition=signature.petition,
+        petition=petitions.localized(signature.petition),
         progress=petitions.progress(signature.petition),
         form=form,
         Status=SignatureStatus,
@@ -115,7 +117,7 @@ def withdraw(token: str):
     return render_template(
         "signing/withdraw.html",
         signature=signature,
-        petition=signature.petition,
+        petition=petitions.localized(signature.petition),
         form=form,
         Status=SignatureStatus,
         retry=request.method == "POST",
