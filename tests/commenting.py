@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from petition.comments import service
 from petition.comments.models import Comment, CommentStatus
 from petition.extensions import db
+from petition.petitions import service as petitions
 
 # What an attacker types, in the name or the text of a comment.
 CORPUS = [
@@ -237,3 +238,32 @@ _QUEUE_PATHS = {
     "reported": "/admin/moderation/reported",
     "decided": "/admin/moderation/decided",
 }
+
+
+def seed_queue(app, size: int) -> list[int]:
+    """Comments waiting for moderation, posted straight through the service."""
+    with app.app_context():
+        petition = petitions.by_slug("kleema")
+        ids = []
+        for n in range(size):
+            draft = service.Draft(
+                author_name=f"Lecteur {n}", text=f"Commentaire numéro {n} : je soutiens KLEEMA."
+            )
+            comment, _token = service.post(petition, draft, locale="fr", ip=f"203.0.{n}.1")
+            ids.append(comment.id)
+        db.session.remove()
+        return ids
+
+
+def log_in(browser, live_server, staff, role="moderator", **options):
+    """A new browser profile where a new staff member has logged in through the form."""
+    email, password = staff.create(role)
+    context = browser.new_context(base_url=live_server, locale="fr-FR", **options)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/admin/login")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/admin/")
+    return context, page

@@ -276,7 +276,7 @@ def test_reply_notifications_need_confirmation_and_stop_in_one_click(app, signer
     mail = smtp_sink.last_to("Karim@example.org")
     assert mail["Subject"] == "Nouvelle réponse à votre commentaire"
     body = mail.get_content()
-    assert "Leila a répondu" in body and "audience jeudi" in body
+    assert "\u2068Leila\u2069 a répondu" in body and "audience jeudi" in body  # the name isolated
     assert f"/comments/{reply}" in body
     assert "Karim@example.org" not in load(app, reply).text
 
@@ -378,3 +378,21 @@ def test_demo_command_adds_a_realistic_thread_once(app, runner):
     assert "Comme par hasard" not in html  # the one left for moderators
     again = runner.invoke(args=["comments", "demo"])
     assert again.exit_code != 0 and "already has comments" in again.output
+
+
+def test_mails_speak_the_language_the_author_wrote_in(app, signer, smtp_sink):
+    author = Reader(app)
+    author.get("/petitions/kleema/comments?lang=ar")  # the choice is kept in a cookie
+    author.comment(text="السلام عليكم، وقّعت على العريضة", name="Youssef", email="youssef@example.org")
+    asked = latest_comment(app).id
+    decide(app, asked)
+    signer.deliver()
+    assert smtp_sink.last_to("youssef@example.org")["Subject"] == "أكّد: إعلامك بالردود على تعليقك"
+    author.press(
+        path_of(next(u for u in links(smtp_sink.last_to("youssef@example.org")) if "/confirm/" in u))
+    )
+    approved(app, Reader(app, ip="198.51.100.40"), text="Bienvenue Youssef", name="Leila", reply_to=asked)
+    signer.deliver()
+    reply = smtp_sink.last_to("youssef@example.org")
+    assert reply["Subject"] == "ردّ جديد على تعليقك"
+    assert "ردّ \u2068Leila\u2069 على تعليقك" in reply.get_content()

@@ -90,4 +90,4 @@ def test_reply_mail_is_plain_text(app, signer, smtp_sink):
     signer.deliver()
     mail = smtp_sink.last_to("amina@example.org")
     assert mail.get_content_type() == "text/plain" and not mail.is_multipart()
-    assert "<b>Moi</b> a répondu" in mail.get_content()
+    assert "\u2068<b>Moi</b>\u2069 a répondu" in mail.get_content()

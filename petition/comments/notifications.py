@@ -10,6 +10,7 @@ from petition.comments.models import Comment, ReplyNotifications
 from petition.core.time import utcnow
 from petition.extensions import db
 from petition.mail import service as mail
+from petition.petitions import service as petitions
 
 CONFIRM = "comment-notifications-confirm"
 STOP = "comment-notifications-stop"
@@ -54,7 +55,7 @@ def ask(comment: Comment) -> None:
         template="comments/confirm_notifications",
         locale=comment.locale,
         comment=comment,
-        petition=comment.petition,
+        petition=petitions.localized(comment.petition, comment.locale),
         confirm_url=_url("comments.confirm_notifications", token=_serializer(CONFIRM).dumps(comment.id)),
     )
 
@@ -111,7 +112,7 @@ def reply_published(reply: Comment) -> None:
         template="comments/reply",
         locale=answered.locale,
         reply=reply,
-        petition=reply.petition,
+        petition=petitions.localized(reply.petition, answered.locale),
         reply_url=_url("comments.permalink", comment_id=reply.id),
         stop_url=_url("comments.stop_notifications", token=_serializer(STOP).dumps(answered.email_canonical)),
     )

@@ -56,7 +56,7 @@ def render_thread(petition, form: CommentForm, number: int | None = None, status
     return (
         render_template(
             "comments/page.html",
-            petition=petition,
+            petition=petitions.localized(petition),
             page=page,
             form=form,
             notice=notice,
@@ -174,6 +174,11 @@ def reply(comment_id: int):
     return redirect(_thread_url(comment, reply=comment.id, _anchor="comment-form"))
 
 
+def _about(comment: Comment) -> dict:
+    """What the pages about one comment show: the comment, and its petition in the page's language."""
+    return {"comment": comment, "petition": petitions.localized(comment.petition)}
+
+
 def _own_comment(comment_id: int) -> Comment:
     comment = _comment_or_404(comment_id)
     if not authorship.owns(comment):
@@ -186,7 +191,7 @@ def edit(comment_id: int):
     comment = _own_comment(comment_id)
     form = EditForm(obj=comment)
     if not service.still_editable(comment):
-        return render_template("comments/edit.html", comment=comment, form=None), 409
+        return render_template("comments/edit.html", **_about(comment), form=None), 409
     if form.validate_on_submit():
         try:
             service.edit(comment, form.author_name.data, form.text.data)
@@ -202,21 +207,21 @@ def edit(comment_id: int):
             )
             return redirect(_thread_url(comment), code=303)
     status = 422 if form.errors else 200
-    return render_template("comments/edit.html", comment=comment, form=form), status
+    return render_template("comments/edit.html", **_about(comment), form=form), status
 
 
 @bp.route(f"/comments/{COMMENT_ID}/delete", methods=["GET", "POST"])
 def delete(comment_id: int):
     comment = _own_comment(comment_id)
     if not service.still_editable(comment):
-        return render_template("comments/delete.html", comment=comment, form=None), 409
+        return render_template("comments/delete.html", **_about(comment), form=None), 409
     form = FlaskForm()
     if form.validate_on_submit():
         petition = comment.petition
         service.delete_by_author(comment)
         flash(_("Votre commentaire est supprimé."), "success")
         return redirect(url_for("comments.thread", slug=petition.slug), code=303)
-    return render_template("comments/delete.html", comment=comment, form=form)
+    return render_template("comments/delete.html", **_about(comment), form=form)
 
 
 @bp.route(f"/comments/{COMMENT_ID}/report", methods=["GET", "POST"])
@@ -241,7 +246,7 @@ def report(comment_id: int):
             authorship.set_reader_key(response, reader)
         return response
     status = 422 if form.errors else 200
-    return render_template("comments/report.html", comment=comment, form=form), status
+    return render_template("comments/report.html", **_about(comment), form=form), status
 
 
 def _notification_link(token: str, purpose: str):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from petition.comments import service
 from petition.comments.models import Comment, CommentStatus
 from petition.extensions import db
-from petition.petitions import service as petitions
+from tests.commenting import log_in, seed_queue
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -16,39 +16,12 @@ pytestmark = pytest.mark.browser
 QUEUE_SIZE = 50
 
 
-def seed_queue(app, size: int) -> list[int]:
-    with app.app_context():
-        petition = petitions.by_slug("kleema")
-        ids = []
-        for n in range(size):
-            draft = service.Draft(
-                author_name=f"Lecteur {n}", text=f"Commentaire numéro {n} : je soutiens KLEEMA."
-            )
-            comment, _token = service.post(petition, draft, locale="fr", ip=f"203.0.{n}.1")
-            ids.append(comment.id)
-        db.session.remove()
-        return ids
-
-
 def statuses(app, ids: list[int]) -> dict[int, tuple[CommentStatus, bool, str | None]]:
     with app.app_context():
         rows = db.session.scalars(select(Comment).where(Comment.id.in_(ids))).all()
         found = {c.id: (c.status, c.is_featured, c.decision_note) for c in rows}
         db.session.remove()
         return found
-
-
-def log_in(browser, live_server, staff, role="moderator", **options):
-    email, password = staff.create(role)
-    context = browser.new_context(base_url=live_server, locale="fr-FR", **options)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/admin/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/admin/")
-    return context, page
 
 
 def planned_key(n: int) -> str:
