@@ -64,7 +64,7 @@ def _init_extensions(app: Flask) -> None:
         plural_examples=i18n.plural_examples,
     )
 
-    from flask_babel import format_date, format_decimal, format_percent, get_locale
+    from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
     from petition.core import countries, text
 
@@ -74,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
         format_decimal=format_decimal,
         format_percent=format_percent,
         format_date=format_date,
+        format_datetime=format_datetime,
     )
     app.jinja_env.globals.update(country_name=countries.name, get_locale=get_locale)
 
@@ -82,11 +83,13 @@ def _register_blueprints(app: Flask) -> None:
     from petition.accounts.views import bp as accounts
     from petition.api.views import bp as api
     from petition.audit.views import bp as audit
+    from petition.comments.views import bp as comments
+    from petition.moderation.views import bp as moderation
     from petition.petitions.views import bp as petitions
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
 
-    for blueprint in (petitions, signing, sharing, api, accounts, audit):
+    for blueprint in (petitions, signing, sharing, comments, api, accounts, audit, moderation):
         app.register_blueprint(blueprint)
 
     import petition.models  # noqa: F401  (every model known to Alembic and create_all)

@@ -9,6 +9,8 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from petition.accounts.cli import users_cli
+from petition.comments import words
+from petition.comments.cli import comments_cli
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
@@ -20,9 +22,10 @@ counts_cli = AppGroup("counts", help="Signature counts.")
 
 
 def setup_database() -> None:
-    """Bring the schema to the latest migration and seed the KLEEMA petition if missing."""
+    """Bring the schema to the latest migration; seed the KLEEMA petition and word lists if missing."""
     upgrade(directory=current_app.extensions["migrate"].directory)
     ensure_kleema_petition()
+    words.ensure_defaults()
 
 
 @click.command("setup")
@@ -76,3 +79,4 @@ def register(app) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(counts_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(comments_cli)

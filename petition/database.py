@@ -1,7 +1,9 @@
 """Engine set-up shared by every feature: SQLite pragmas, portable upserts and id types."""
 
+import enum
+
 from flask import has_request_context, request
-from sqlalchemy import BigInteger, Integer, event
+from sqlalchemy import BigInteger, Enum, Integer, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
@@ -9,6 +11,22 @@ from petition.extensions import db
 
 # SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a BIGINT identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+# The largest id such a column holds; routes refuse larger numbers (a 404, not an overflow).
+BIG_ID_MAX = 2**63 - 1
+
+
+def parse_id(raw: str | None) -> int | None:
+    """An id typed or posted as text, or None when it cannot be one (letters, "²", 10**30…)."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19):
+        return None
+    value = int(raw)
+    return value if 0 < value <= BIG_ID_MAX else None
+
+
+def text_enum(values: type[enum.Enum], length: int = 16) -> Enum:
+    """An enum stored as its values in a plain string column (no CREATE TYPE to migrate)."""
+    return Enum(values, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -49,3 +67,9 @@ def upsert(table, keys: dict, values: dict):
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     stmt = insert(table).values(**keys, **values)
     return stmt.on_conflict_do_update(index_elements=list(keys), set_=values)
+
+
+def insert_missing(table, values: dict):
+    """INSERT … ON CONFLICT DO NOTHING, on SQLite and PostgreSQL."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    return insert(table).values(**values).on_conflict_do_nothing()

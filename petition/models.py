@@ -2,15 +2,22 @@
 
 from petition.accounts.models import User
 from petition.audit.models import AuditEntry
+from petition.comments.models import Comment, CommentCounts, CommentReport, ModeratedWord
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
+from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 
 __all__ = [
     "AuditEntry",
+    "Comment",
+    "CommentCounts",
+    "CommentReport",
     "CountShard",
+    "DigestState",
+    "ModeratedWord",
     "OutboxMail",
     "Petition",
     "PetitionTranslation",

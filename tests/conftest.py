@@ -84,6 +84,7 @@ def app(tmp_path_factory, smtp_sink):
             "BASE_URL": "http://localhost",
             "SIGN_MIN_SECONDS": 0,
             "MICROCACHE_SECONDS": 0,
+            "COMMENT_MIN_SECONDS": 0,
             "RATELIMIT_ENABLED": True,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
             "TESTING": True,
@@ -107,12 +108,14 @@ def _empty_tables():
 
 @pytest.fixture(autouse=True)
 def clean(app, smtp_sink):
+    from petition.comments import words
     from petition.extensions import limiter
     from petition.petitions.seed import ensure_kleema_petition
 
     with app.app_context():
         _empty_tables()
         ensure_kleema_petition()
+        words.ensure_defaults()
         db.session.remove()
     limiter.reset()
     limiter.enabled = False

@@ -10,6 +10,11 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u20
 # Joiners are needed to write some names correctly (Persian, Urdu, Indic scripts).
 _ALLOWED_FORMAT = {"\u200c", "\u200d"}
 _URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
+# Addresses written without http:// are not linked, but still advertise a site. Lower case only,
+# so that a sentence typed without a space after its full stop ("fini.Ca") is not one.
+_BARE_ADDRESS = re.compile(
+    r"\b[wW]{3}\.|\b[a-z0-9-]+\.(?:com|net|org|info|biz|fr|ma|be|es|it|de|nl|ca|ch|uk|eu|io|co|ly|me|tk|xyz|top|ru|cn)\b"
+)
 
 
 def forbidden_characters(value: str, multiline: bool = False) -> list[str]:
@@ -30,6 +35,11 @@ def forbidden_characters(value: str, multiline: bool = False) -> list[str]:
 
 def has_letter(value: str) -> bool:
     return any(unicodedata.category(char).startswith("L") for char in value)
+
+
+def has_link(value: str) -> bool:
+    """Whether the text holds a web address, linked by paragraphs() or written bare."""
+    return bool(_URL.search(value) or _BARE_ADDRESS.search(value))
 
 
 def collapse_spaces(value: str | None) -> str | None:

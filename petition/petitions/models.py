@@ -1,10 +1,19 @@
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from petition.core.time import utcnow
+from petition.database import text_enum
 from petition.extensions import db
+
+
+class CommentModeration(enum.StrEnum):
+    """Pre: a comment shows once a moderator approves it. Post: it shows at once, reviewed after."""
+
+    PRE = "pre"
+    POST = "post"
 
 
 def split_demands(text: str) -> list[str]:
@@ -30,6 +39,11 @@ class Petition(db.Model):
     is_featured: Mapped[bool] = mapped_column(default=False)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     closed_dt: Mapped[datetime | None]
+    comment_moderation: Mapped[CommentModeration] = mapped_column(
+        text_enum(CommentModeration, length=8),
+        default=CommentModeration.PRE,
+        server_default=CommentModeration.PRE.value,
+    )
 
     @property
     def demand_list(self) -> list[str]:

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
 from petition import i18n
+from petition.comments import views as comments
 from petition.core import microcache
 from petition.petitions import service
 from petition.signing import service as signing
@@ -28,6 +29,7 @@ def render_petition(
             recent=signing.recent_public(petition.id),
             form=form or SignatureForm(),
             notice=notice,
+            **comments.preview(petition),
         ),
         status,
     )

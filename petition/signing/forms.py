@@ -1,43 +1,10 @@
-import time
-
-from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeSerializer
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from petition.core import countries
-from petition.core.text import collapse_spaces, forbidden_characters, has_letter
-
-
-def _no_forbidden_characters(multiline: bool = False):
-    def check(form, field):
-        if field.data and forbidden_characters(field.data, multiline=multiline):
-            raise ValidationError(
-                _l("Ce champ contient des caractères invisibles ou de contrôle : retirez-les.")
-            )
-
-    return check
-
-
-def _person_name(form, field):
-    if field.data and not has_letter(field.data):
-        raise ValidationError(_l("Écrivez un nom avec des lettres."))
-
-
-def _email(form, field):
-    if not field.data:
-        return
-    try:
-        field.data = validate_email(
-            field.data, check_deliverability=current_app.config.get("EMAIL_CHECK_DELIVERABILITY", False)
-        ).normalized
-    except EmailNotValidError:
-        raise ValidationError(
-            _l("Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr")
-        ) from None
+from petition.core.forms import GuardedForm, email_address, no_forbidden_characters, person_name
+from petition.core.text import collapse_spaces
 
 
 def _country(form, field):
@@ -45,19 +12,17 @@ def _country(form, field):
         raise ValidationError(_l("Choisissez votre pays dans la liste."))
 
 
-def _timer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="sign-form-started")
+class SignatureForm(GuardedForm):
+    timer_salt = "sign-form-started"
 
-
-class SignatureForm(FlaskForm):
     first_name = StringField(
         _l("Prénom"),
         filters=[collapse_spaces],
         validators=[
             DataRequired(_l("Indiquez votre prénom.")),
             Length(max=80, message=_l("80 caractères au plus.")),
-            _no_forbidden_characters(),
-            _person_name,
+            no_forbidden_characters(),
+            person_name,
         ],
         render_kw={"autocomplete": "given-name"},
     )
@@ -67,8 +32,8 @@ class SignatureForm(FlaskForm):
         validators=[
             DataRequired(_l("Indiquez votre nom.")),
             Length(max=80, message=_l("80 caractères au plus.")),
-            _no_forbidden_characters(),
-            _person_name,
+            no_forbidden_characters(),
+            person_name,
         ],
         render_kw={"autocomplete": "family-name"},
     )
@@ -79,8 +44,8 @@ class SignatureForm(FlaskForm):
         validators=[
             DataRequired(_l("Indiquez votre adresse e-mail.")),
             Length(max=254, message=_l("254 caractères au plus.")),
-            _no_forbidden_characters(),
-            _email,
+            no_forbidden_characters(),
+            email_address,
         ],
         render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr"},
     )
@@ -96,7 +61,7 @@ class SignatureForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=80, message=_l("80 caractères au plus.")),
-            _no_forbidden_characters(),
+            no_forbidden_characters(),
         ],
         render_kw={"autocomplete": "address-level2"},
     )
@@ -106,7 +71,7 @@ class SignatureForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=500, message=_l("500 caractères au plus.")),
-            _no_forbidden_characters(multiline=True),
+            no_forbidden_characters(multiline=True),
         ],
         render_kw={"rows": 3, "maxlength": 500},
     )
@@ -115,9 +80,6 @@ class SignatureForm(FlaskForm):
     wants_updates = BooleanField(
         _l("Recevoir par e-mail les nouvelles du comité (désinscription en un clic)")
     )
-    started = HiddenField()
-    # Left empty by people; filled in by robots that complete every field they find.
-    website = StringField(_l("Ne remplissez pas ce champ"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,17 +88,6 @@ class SignatureForm(FlaskForm):
             _l("Pays les plus fréquents"): common,
             _l("Tous les pays"): others,
         }
-        if not self.started.data:
-            self.restart_timer()
-
-    def restart_timer(self) -> None:
-        self.started.data = _timer().dumps(time.time())
-
-    def seconds_taken(self) -> float | None:
-        try:
-            return time.time() - float(_timer().loads(self.started.data or ""))
-        except (BadSignature, ValueError, TypeError):
-            return None
 
     def consent_wording(self) -> str:
         return f"{self.show_name.label.text}: {self.show_name.data}; {self.wants_updates.label.text}: {self.wants_updates.data}"

@@ -1,11 +1,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petition.core.time import utcnow
-from petition.database import BigId
+from petition.database import BigId, text_enum
 from petition.extensions import db
 from petition.petitions.models import Petition
 
@@ -27,7 +27,7 @@ class Signature(db.Model):
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"))
     token: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[SignatureStatus] = mapped_column(
-        Enum(SignatureStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        text_enum(SignatureStatus),
         default=SignatureStatus.PENDING,
     )
     first_name: Mapped[str] = mapped_column(String(80))

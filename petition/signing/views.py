@@ -38,12 +38,10 @@ def sign(slug: str):
             )
             return render_petition(petition, form, 400, notice=notice)
         return render_petition(petition, form, 422)
-    taken = form.seconds_taken()
-    if taken is not None and taken < current_app.config["SIGN_MIN_SECONDS"]:
+    if form.sent_too_fast(current_app.config["SIGN_MIN_SECONDS"]):
         form.restart_timer()
         notice = _("Prenez un instant pour relire vos informations, puis envoyez à nouveau le formulaire.")
         return render_petition(petition, form, 422, notice=notice)
-    flag = "honeypot" if form.website.data else ("no-timer" if taken is None else None)
     signature = service.sign(
         petition,
         service.SignatureInput(
@@ -60,7 +58,7 @@ def sign(slug: str):
         ),
         locale=str(get_locale()),
         ip=request.remote_addr,
-        flag_reason=flag,
+        flag_reason=form.robot_signal(),
         source=sharing.first_touch(),
     )
     sharing.remember_referral(petition, signature)

@@ -1,0 +1,328 @@
+"""Comment rules: posting and replying, the author's edits, readers' reports, and the state changes
+moderators make. Every change that may alter what the public sees ends in `_refresh()`, which
+keeps the thread listing and the counts exact and sends the reply notification that applies.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from petition.accounts.models import User
+from petition.comments import notifications, words
+from petition.comments.authorship import new_token
+from petition.comments.models import (
+    Comment,
+    CommentCounts,
+    CommentReport,
+    CommentStatus,
+    ReportReason,
+    WordKind,
+)
+from petition.core.text import has_link
+from petition.core.time import utcnow
+from petition.database import insert_missing
+from petition.extensions import db
+from petition.moderation import digest
+from petition.petitions.models import CommentModeration, Petition
+from petition.signing.service import canonical_email, hash_ip
+
+
+class Refused(Exception):
+    """A comment that cannot be accepted as it is; `message` says why, in the visitor's words."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class Draft:
+    author_name: str
+    text: str
+    email: str | None = None
+    reply_to_id: int | None = None
+
+
+def edit_window() -> timedelta:
+    return timedelta(minutes=current_app.config["COMMENT_EDIT_MINUTES"])
+
+
+def still_editable(comment: Comment) -> bool:
+    """The author's own changes are allowed for a while after posting, and not after a decision
+    that took the comment down."""
+    return (
+        not comment.is_official
+        and comment.status in (CommentStatus.PENDING, CommentStatus.APPROVED)
+        and utcnow() < comment.created_dt + edit_window()
+    )
+
+
+def _check_words(author_name: str, text: str) -> str | None:
+    """Refuses a banned word; returns why the comment must wait for a moderator, if it must."""
+    for field, value in (("author_name", author_name), ("text", text)):
+        message = words.refusal(value)
+        if message:
+            raise Refused(message, field=field)
+    if has_link(text):
+        return "link"
+    suspect = words.find(f"{author_name}\n{text}", WordKind.SUSPECT)
+    if suspect:
+        return f"word: {suspect}"[:120]
+    return None
+
+
+def _place_reply(petition: Petition, reply_to_id: int, owned_ids: set[int]) -> tuple[Comment, Comment]:
+    """(the comment answered, the parent the reply hangs from)."""
+    answered = db.session.get(Comment, reply_to_id)
+    if answered is None or answered.petition_id != petition.id:
+        raise Refused(
+            _l("Le commentaire auquel vous répondez n'existe pas, ou plus. Publiez un nouveau commentaire.")
+        )
+    if answered.id in owned_ids and still_editable(answered):
+        # Answering oneself over and over floods a thread; completing the comment does not.
+        raise Refused(_l("Pour compléter votre propre commentaire, modifiez-le plutôt que d'y répondre."))
+    if not answered.is_public:
+        raise Refused(
+            _l(
+                "Ce commentaire n'est pas publié : on ne peut pas y répondre. Votre texte est gardé ci-dessous, "
+                "vous pouvez le publier comme nouveau commentaire."
+            )
+        )
+    parent = answered if answered.depth < current_app.config["COMMENT_MAX_DEPTH"] else answered.parent
+    return answered, parent
+
+
+def post(
+    petition: Petition,
+    draft: Draft,
+    *,
+    locale: str,
+    ip: str | None,
+    robot_signal: str | None = None,
+    owned_ids: frozenset[int] | set[int] = frozenset(),
+) -> tuple[Comment, str]:
+    """Record a comment or a reply; returns it with the secret its author's browser keeps."""
+    answered = parent = None
+    if draft.reply_to_id is not None:
+        answered, parent = _place_reply(petition, draft.reply_to_id, owned_ids)
+
+    if robot_signal == "honeypot":
+        status, hold_reason = CommentStatus.SPAM, "honeypot"
+    else:
+        held_for = _check_words(draft.author_name, draft.text)
+        hold_reason = robot_signal or held_for
+        published_at_once = petition.comment_moderation == CommentModeration.POST and hold_reason is None
+        status = CommentStatus.APPROVED if published_at_once else CommentStatus.PENDING
+
+    token, token_hash = new_token()
+    comment = Comment(
+        petition=petition,
+        parent=parent,
+        root_id=parent.thread_id if parent else None,
+        reply_to=answered,
+        depth=parent.depth + 1 if parent else 0,
+        author_name=draft.author_name,
+        text=draft.text,
+        status=status,
+        hold_reason=hold_reason,
+        edit_token_hash=token_hash,
+        locale=locale,
+        ip_hash=hash_ip(ip),
+    )
+    db.session.add(comment)
+    if draft.email and status != CommentStatus.SPAM:
+        comment.email = draft.email
+        comment.email_canonical = canonical_email(draft.email)
+        notifications.ask(comment)
+    _refresh(comment)
+    if status == CommentStatus.PENDING:
+        digest.notify_if_due()
+    db.session.commit()
+    return comment, token
+
+
+def edit(comment: Comment, author_name: str, text: str) -> None:
+    """The author's correction. It goes back through moderation, so that an approved comment
+    cannot be turned into something a moderator never saw."""
+    if not still_editable(comment):
+        raise Refused(edit_closed_message())
+    comment.hold_reason = _check_words(author_name, text)
+    comment.author_name = author_name
+    comment.text = text
+    comment.edited_dt = utcnow()
+    if comment.status == CommentStatus.APPROVED:
+        comment.status = CommentStatus.PENDING
+        comment.decided_dt = None
+    _refresh(comment)
+    digest.notify_if_due()
+    db.session.commit()
+
+
+def edit_closed_message():
+    return _l(
+        "Le délai pour modifier ou supprimer ce commentaire est passé (%(minutes)s minutes après sa publication).",
+        minutes=current_app.config["COMMENT_EDIT_MINUTES"],
+    )
+
+
+def delete_by_author(comment: Comment) -> None:
+    """The author takes the comment back: what they wrote and their address are erased."""
+    if not still_editable(comment):
+        raise Refused(edit_closed_message())
+    comment.status = CommentStatus.DELETED
+    comment.text = ""
+    comment.email = comment.email_canonical = None
+    comment.reply_notifications = None
+    comment.edited_dt = utcnow()
+    _refresh(comment)
+    db.session.commit()
+
+
+def report(
+    comment: Comment, reason: ReportReason, note: str | None, *, reader_key: str, ip: str | None
+) -> bool:
+    """A reader's report; False if this reader (browser or network) already reported it.
+
+    Past COMMENT_REPORTS_TO_HIDE open reports the comment is hidden until a moderator decides.
+    """
+    db.session.add(
+        CommentReport(
+            comment_id=comment.id,
+            reason=reason,
+            note=note or None,
+            reader_key=reader_key,
+            ip_hash=hash_ip(ip),
+        )
+    )
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    if (
+        not comment.hidden_by_reports
+        and open_reports(comment.id) >= current_app.config["COMMENT_REPORTS_TO_HIDE"]
+    ):
+        comment.hidden_by_reports = True
+        _refresh(comment)
+        digest.notify_if_due()
+    db.session.commit()
+    return True
+
+
+def open_reports(comment_id: int) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(CommentReport)
+        .where(CommentReport.comment_id == comment_id, CommentReport.resolved_dt.is_(None))
+    )
+
+
+# State changes made by moderators. They do not commit: the caller records the action in the
+# audit log and commits both together.
+
+
+def decide(comment: Comment, status: CommentStatus, note: str | None = None, by: User | None = None) -> None:
+    """Approve, reject, mark as spam or delete. Deciding closes the open reports: approving a
+    comment hidden by reports shows it again."""
+    comment.status = status
+    comment.decision_note = note
+    comment.decided_dt = utcnow()
+    comment.decided_by = by
+    comment.hidden_by_reports = False
+    if status != CommentStatus.APPROVED:
+        comment.is_featured = False
+    db.session.execute(
+        update(CommentReport)
+        .where(CommentReport.comment_id == comment.id, CommentReport.resolved_dt.is_(None))
+        .values(resolved_dt=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    _refresh(comment)
+
+
+def set_featured(comment: Comment, featured: bool, by: User | None = None) -> None:
+    if featured and not comment.is_public:
+        decide(comment, CommentStatus.APPROVED, by=by)
+    comment.is_featured = featured
+
+
+def official_reply(answered: Comment, text: str, by: User | None = None) -> Comment:
+    """The committee's answer, published at once with its badge; a waiting comment it answers is
+    approved with it."""
+    if answered.status == CommentStatus.PENDING or answered.hidden_by_reports:
+        decide(answered, CommentStatus.APPROVED, by=by)
+    if not answered.is_public:
+        raise Refused(_l("Ce commentaire n'est pas publié : on ne peut pas y répondre."))
+    parent = answered if answered.depth < current_app.config["COMMENT_MAX_DEPTH"] else answered.parent
+    reply = Comment(
+        petition_id=answered.petition_id,
+        parent=parent,
+        root_id=parent.thread_id,
+        reply_to=answered,
+        depth=parent.depth + 1,
+        author_name=current_app.config["ORGANISER_NAME"][:60],
+        text=text,
+        status=CommentStatus.APPROVED,
+        is_official=True,
+        decided_dt=utcnow(),
+        decided_by=by,
+    )
+    db.session.add(reply)
+    _refresh(reply)
+    return reply
+
+
+def _refresh(comment: Comment) -> None:
+    db.session.flush()
+    _refresh_listing(comment.thread_id)
+    _refresh_counts(comment.petition_id)
+    if comment.is_public:
+        notifications.reply_published(comment)
+
+
+def _refresh_listing(root_id: int) -> None:
+    has_public = db.session.scalar(
+        select(
+            exists().where(or_(Comment.id == root_id, Comment.root_id == root_id), Comment.public_filter())
+        )
+    )
+    db.session.execute(
+        update(Comment)
+        .where(Comment.id == root_id)
+        .values(listed=bool(has_public))
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def _refresh_counts(petition_id: int) -> None:
+    """Recount rather than add and subtract: exact after any sequence of changes.
+
+    The counts row is locked first, so that two changes committing at once on PostgreSQL are
+    counted one after the other instead of each missing the other's.
+    """
+    db.session.execute(insert_missing(CommentCounts.__table__, {"petition_id": petition_id}))
+    db.session.execute(
+        select(CommentCounts.petition_id).where(CommentCounts.petition_id == petition_id).with_for_update()
+    )
+    public = db.session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.petition_id == petition_id, Comment.public_filter())
+    )
+    threads = db.session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.petition_id == petition_id, Comment.parent_id.is_(None), Comment.listed.is_(True))
+    )
+    db.session.execute(
+        update(CommentCounts)
+        .where(CommentCounts.petition_id == petition_id)
+        .values(public=public, threads=threads)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,84 @@
+"""What every public form shares: two robot traps, and the checks on what visitors type."""
+
+import time
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
+from wtforms import HiddenField, StringField
+from wtforms.validators import ValidationError
+
+from petition.core.text import forbidden_characters, has_letter
+
+
+class GuardedForm(FlaskForm):
+    """A form that anyone may send, with a honeypot field and a signed start time.
+
+    People leave the honeypot empty and take a few seconds to fill a form in; robots fill in
+    every field they find and post at once.
+    """
+
+    timer_salt = "form-started"
+
+    started = HiddenField()
+    website = StringField(_l("Ne remplissez pas ce champ"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.started.data:
+            self.restart_timer()
+
+    def _timer(self) -> URLSafeSerializer:
+        return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=self.timer_salt)
+
+    def restart_timer(self) -> None:
+        self.started.data = self._timer().dumps(time.time())
+
+    def seconds_taken(self) -> float | None:
+        try:
+            return time.time() - float(self._timer().loads(self.started.data or ""))
+        except (BadSignature, ValueError, TypeError):
+            return None
+
+    def sent_too_fast(self, min_seconds: float) -> bool:
+        taken = self.seconds_taken()
+        return taken is not None and taken < min_seconds
+
+    def robot_signal(self) -> str | None:
+        """Why this submission looks automated ("honeypot", "no-timer"), or None."""
+        if self.website.data:
+            return "honeypot"
+        if self.seconds_taken() is None:
+            return "no-timer"
+        return None
+
+
+def no_forbidden_characters(multiline: bool = False):
+    def check(form, field):
+        if field.data and forbidden_characters(field.data, multiline=multiline):
+            raise ValidationError(
+                _l("Ce champ contient des caractères invisibles ou de contrôle : retirez-les.")
+            )
+
+    return check
+
+
+def person_name(form, field):
+    if field.data and not has_letter(field.data):
+        raise ValidationError(_l("Écrivez un nom avec des lettres."))
+
+
+def email_address(form, field):
+    """Normalises a valid address in place; an empty field is left to DataRequired/Optional."""
+    if not field.data:
+        return
+    try:
+        field.data = validate_email(
+            field.data, check_deliverability=current_app.config.get("EMAIL_CHECK_DELIVERABILITY", False)
+        ).normalized
+    except EmailNotValidError:
+        raise ValidationError(
+            _l("Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr")
+        ) from None
