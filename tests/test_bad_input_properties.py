@@ -6,6 +6,8 @@ types; every GET page gets arbitrary query parameters, languages and cookies. Th
 derandomized and bounded, so a run is reproducible and short.
 """
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -52,18 +54,26 @@ def form_fields(draw, tokens):
     return fields
 
 
-def post_paths(app, links):
-    """Every POST route, with its arguments filled with a real petition and real or forged tokens."""
+def post_paths(app, links, known_id):
+    """Every POST route, with its arguments filled with a real petition and real or forged tokens and ids."""
+    from flask import url_for
+
     paths = []
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:
             continue
-        for token in (links.get(rule.endpoint, "forged"), "%00%ff", "x" * 400):
+        for token, number in (
+            (links.get(rule.endpoint, "forged"), known_id),
+            ("%00%ff", 0),
+            ("x" * 400, 2**62),
+        ):
             values = {arg: "kleema" if arg == "slug" else token for arg in rule.arguments}
             with app.test_request_context():
-                from flask import url_for
-
-                paths.append(url_for(rule.endpoint, **values))
+                try:
+                    paths.append(url_for(rule.endpoint, **values))
+                except ValueError:  # a numeric argument (a comment's id)
+                    values = {arg: "kleema" if arg == "slug" else number for arg in rule.arguments}
+                    paths.append(url_for(rule.endpoint, **values))
     assert paths, "the app has POST routes"
     return sorted(set(paths))
 
@@ -76,7 +86,32 @@ def targets(app, client, signer):
         "signing.withdraw": signer.withdraw_link("owner@example.org").rsplit("/", 1)[1],
     }
     tokens = form_tokens(client.get("/petitions/kleema").get_data(as_text=True))
-    return post_paths(app, links), tokens
+    return post_paths(app, links, a_comment_id(app, client)), tokens
+
+
+def a_comment_id(app, client) -> int:
+    """A comment that exists (posted as a reader would), so that its routes reach their rules."""
+    from sqlalchemy import func, select
+
+    from petition.comments.models import Comment
+    from petition.extensions import db
+
+    page = client.get("/petitions/kleema/comments").get_data(as_text=True)
+    fields = {
+        name: value
+        for name, value in re.findall(
+            r'name="(comment-(?:csrf_token|started))" type="hidden" value="([^"]+)"', page
+        )
+    }
+    client.post(
+        "/petitions/kleema/comments",
+        data={**fields, "comment-author_name": "Karim", "comment-text": "Ma famille est à Oujda."},
+    )
+    with app.app_context():
+        found = db.session.scalar(select(func.max(Comment.id)))
+        db.session.remove()
+    assert found, "a comment was stored"
+    return found
 
 
 def _encode(fields):
