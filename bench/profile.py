@@ -1,8 +1,9 @@
 """Where a request spends its time: pyinstrument over many requests of one path, in one process.
 
-    .venv/bin/python bench/profile.py count|page|sign|confirm [--requests 2000] [--db-url URL]
+    .venv/bin/python bench/profile.py count|page|sign|confirm|comments [--requests 2000] [--db-url URL]
 
-Uses the Flask test client (no HTTP server), so the profile shows the app's own work.
+Uses the Flask test client (no HTTP server), so the profile shows the app's own work. The client
+keeps its cookies, so the page is profiled as a returning visitor sees it (rendered, not cached).
 """
 
 import argparse
@@ -24,6 +25,7 @@ def main(argv=None) -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--db-url", default=None, help="an existing database (default: a fresh SQLite file)")
     parser.add_argument("--html", default=None, help="write the profile as HTML here")
+    parser.add_argument("--comments", type=int, default=50, help="approved comments in the thread")
     options = parser.parse_args(argv)
 
     from pyinstrument import Profiler
@@ -34,6 +36,8 @@ def main(argv=None) -> None:
     from petition import create_app
 
     app = create_app()
+    if options.path == "comments":
+        seed.comments(url, options.comments)
     client = app.test_client()
     page = client.get("/petitions/kleema").get_data(as_text=True)
     tokens = {

@@ -194,3 +194,9 @@ def test_no_page_answers_500_to_any_slug_or_token(client, segment):
         f"/withdraw/{encoded}",
     ):
         assert client.get(path).status_code < 500, path
+
+
+@pytest.mark.parametrize("path", ["/petitions/%00", "/api/petitions/%00", "/petitions/k%00leema/comments"])
+def test_a_nul_byte_in_a_slug_is_not_found(client, path):
+    # PostgreSQL refuses NUL in text: found by the property above, once a 500.
+    assert client.get(path).status_code == 404
