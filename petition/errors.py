@@ -1,4 +1,4 @@
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -6,6 +6,12 @@ from petition.extensions import db
 
 
 def register(app) -> None:
+    @app.before_request
+    def refuse_nul_in_address():
+        # No address of the site contains a NUL byte, and PostgreSQL refuses them in text.
+        if "\x00" in request.path or b"%00" in request.query_string:
+            abort(404)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/csrf.html", back=request.referrer), 400

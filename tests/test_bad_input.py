@@ -82,7 +82,7 @@ def test_huge_body_gets_a_clear_page(client):
 
 
 @pytest.mark.parametrize("path", ["/confirm/", "/withdraw/"])
-@pytest.mark.parametrize("token", ["nonsense", "a" * 300, "eyJhbGciOi.forged.sig", "%00%ff"])
+@pytest.mark.parametrize("token", ["nonsense", "a" * 300, "eyJhbGciOi.forged.sig", "%ff%fe"])
 def test_forged_links_get_a_clear_page(client, path, token):
     response = client.get(path + token)
     assert response.status_code == 404
@@ -130,3 +130,10 @@ def test_sign_form_posted_as_json_or_garbage_does_not_crash(client):
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("address", ["/petitions/%00", "/petitions/kleema/comments?page=%00", "/?lang=%00"])
+def test_nul_bytes_in_the_address_get_a_404_page(client, address):
+    response = client.get(address)
+    assert response.status_code == 404
+    assert "Page introuvable" in response.get_data(as_text=True)

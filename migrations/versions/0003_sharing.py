@@ -1,6 +1,6 @@
 """referral links, signature sources and share images
 
-Revision ID: 0004_sharing
+Revision ID: 0003_sharing
 Revises: 0002_accounts
 Create Date: 2026-11-26 08:40:46.634813
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_sharing'
+revision = '0003_sharing'
 down_revision = '0002_accounts'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """petition text per language (French stays in petitions)
 
-Revision ID: 0005_petition_translations
-Revises: 0004_sharing
+Revision ID: 0004_petition_translations
+Revises: 0003_sharing
 Create Date: 2026-11-26 08:38:00.433040
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_petition_translations'
-down_revision = '0004_sharing'
+revision = '0004_petition_translations'
+down_revision = '0003_sharing'
 branch_labels = None
 depends_on = None
 

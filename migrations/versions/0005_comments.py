@@ -1,7 +1,7 @@
 """comments, reports, word lists, moderation digest
 
-Revision ID: 0003_comments
-Revises: 0005_petition_translations
+Revision ID: 0005_comments
+Revises: 0004_petition_translations
 Create Date: 2026-11-26 09:13:04.803216
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0003_comments'
-down_revision = '0005_petition_translations'
+revision = '0005_comments'
+down_revision = '0004_petition_translations'
 branch_labels = None
 depends_on = None
 
