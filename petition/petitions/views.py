@@ -45,7 +45,7 @@ def _public_page(name: str, find_petition):
     shared by the visitors of that second: the minimum fill time is at most MICROCACHE_SECONDS
     more lenient, which a signed time that never expires did not guard against anyway.
     """
-    if any(name != i18n.COOKIE for name in request.cookies):
+    if any(cookie != i18n.COOKIE for cookie in request.cookies):
         return render_petition(find_petition() or abort(404))
 
     def render_with_slot():
