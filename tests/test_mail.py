@@ -1,9 +1,10 @@
 """The outbox: a mail server that is down delays mail but loses none."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from petition.extensions import db
 from petition.mail.models import OutboxMail
+from petition.signing.models import Signature
 from tests.conftest import free_port
 
 
@@ -37,11 +38,51 @@ def test_signing_works_while_the_mail_server_is_down_and_mail_follows(app, signe
     assert signer.count() == 1
 
 
-def test_mail_is_written_in_the_same_transaction_as_the_signature(app, signer):
+def test_mail_is_queued_in_the_same_transaction_as_the_signature(app, signer):
     signer.sign()
     [mail] = outbox(app)
+    with app.app_context():
+        signature_id = db.session.scalar(select(Signature.id))
     assert mail.recipient == "fatima@example.org" and mail.kind == "signing/confirm"
-    assert "http://localhost/confirm/" in mail.body_text
+    assert mail.params == {"signature": signature_id} and mail.locale == "fr"
+    # Its text is written by the sender, just before it goes.
+    assert signer.deliver() == (1, 0)
+    [sent] = outbox(app)
+    assert "http://localhost/confirm/" in sent.body_text and sent.subject.startswith("Confirmez")
+
+
+def test_a_mail_about_a_signature_that_is_gone_is_set_aside_and_the_others_still_go(app, signer, smtp_sink):
+    signer.sign(email="first@example.org")
+    signer.sign(email="second@example.org")
+    with app.app_context():
+        db.session.execute(delete(Signature).where(Signature.email == "first@example.org"))
+        db.session.commit()
+    assert signer.deliver() == (1, 1)
+    assert smtp_sink.to("first@example.org") == [] and len(smtp_sink.to("second@example.org")) == 1
+    gone = next(mail for mail in outbox(app) if mail.recipient == "first@example.org")
+    assert gone.failed_dt is not None and gone.sent_dt is None and "nothing to send" in gone.last_error
+    assert signer.deliver() == (0, 0)  # never tried again
+
+
+def test_a_mail_that_cannot_be_written_is_retried_later(app, signer, smtp_sink, monkeypatch):
+    from petition.mail import service
+
+    signer.sign()
+
+    def broken(params, locale):
+        raise RuntimeError("template bug")
+
+    monkeypatch.setitem(service._composers, "signing/confirm", broken)
+    assert signer.deliver() == (0, 1)
+    [mail] = outbox(app)
+    assert mail.sent_dt is None and mail.attempts == 1 and "template bug" in mail.last_error
+    monkeypatch.undo()
+    with app.app_context():
+        row = db.session.get(OutboxMail, mail.id)
+        row.next_attempt_dt = row.created_dt
+        db.session.commit()
+    assert signer.deliver() == (1, 0)
+    assert len(smtp_sink.to("fatima@example.org")) == 1
 
 
 def test_file_transport_writes_eml_and_prints_links(app, signer, tmp_path, capsys):

@@ -63,3 +63,28 @@ def test_a_visitor_with_a_cookie_of_the_site_gets_a_fresh_page(app, one_second_c
     returning.set_cookie("comments_mine", "anything")
     assert "data-count>0</strong>" in newcomer.get("/petitions/kleema").get_data(as_text=True)
     assert "data-count>1</strong>" in returning.get("/petitions/kleema").get_data(as_text=True)
+
+
+def test_new_visitors_share_the_comment_thread_and_each_can_post(app, one_second_cache):
+    from tests.commenting import Reader, latest_comment
+
+    first, second = Reader(app, "192.0.2.21"), Reader(app, "192.0.2.22")
+    assert first.comment(name="Karim").status_code == 303
+    assert second.comment(name="Nadia").status_code == 303  # each with their own token
+    # Each author, now with a cookie, sees their own comment waiting for moderation at once,
+    # while a new visitor gets the page of that second, without comments still to moderate.
+    assert "Karim" in first.html() and "Nadia" not in first.html()
+    assert "Nadia" in second.html()
+    newcomer = app.test_client().get("/petitions/kleema/comments").get_data(as_text=True)
+    assert "Karim" not in newcomer and "Nadia" not in newcomer
+    assert latest_comment(app).author_name == "Nadia"
+
+
+def test_a_comment_approved_reaches_new_visitors_within_a_second(app, one_second_cache):
+    from tests.commenting import Reader, approved
+
+    assert "Samira" not in app.test_client().get("/petitions/kleema/comments").get_data(as_text=True)
+    approved(app, Reader(app), name="Samira")
+    assert "Samira" not in app.test_client().get("/petitions/kleema/comments").get_data(as_text=True)
+    one_second_cache[0] += 1.01
+    assert "Samira" in app.test_client().get("/petitions/kleema/comments").get_data(as_text=True)

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from petition.comments import authorship, notifications, service, threads
 from petition.comments.forms import CommentForm, EditForm, ReportForm
 from petition.comments.models import Comment, CommentStatus, ReportReason
+from petition.core.pages import shared_page
 from petition.database import BIG_ID_MAX
 from petition.extensions import csrf, db, limiter
 from petition.petitions import service as petitions
@@ -80,10 +81,13 @@ def preview(petition) -> dict:
 
 @bp.get("/petitions/<slug>/comments")
 def thread(slug: str):
-    petition = petitions.by_slug(slug) or abort(404)
-    form = CommentForm()
-    form.reply_to.data = str(request.args.get("reply", type=int) or "")
-    return render_thread(petition, form, request.args.get("page", 1, type=int))
+    def render() -> str:
+        petition = petitions.by_slug(slug) or abort(404)
+        form = CommentForm()
+        form.reply_to.data = str(request.args.get("reply", type=int) or "")
+        return render_thread(petition, form, request.args.get("page", 1, type=int))[0]
+
+    return shared_page(("comment-thread", slug), render)
 
 
 @bp.errorhandler(RateLimitExceeded)

@@ -1,16 +1,25 @@
 """What every public form shares: two robot traps, and the checks on what visitors type."""
 
 import time
+from functools import cache, lru_cache
 
+from babel.support import Translations
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, StringField
+from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 from petition.core.text import forbidden_characters, has_letter
+
+
+@cache
+def _wtforms_translations(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 class GuardedForm(FlaskForm):
@@ -21,6 +30,11 @@ class GuardedForm(FlaskForm):
     """
 
     timer_salt = "form-started"
+
+    class Meta:
+        def get_translations(self, form):
+            # WTForms' own messages, in the visitor's language, read from disk once per process.
+            return _wtforms_translations(str(get_locale()))
 
     started = HiddenField()
     website = StringField(_l("Ne remplissez pas ce champ"))
@@ -38,9 +52,15 @@ class GuardedForm(FlaskForm):
 
     def seconds_taken(self) -> float | None:
         try:
-            return time.time() - float(self._timer().loads(self.started.data or ""))
+            started = self._started_at(self.started.data or "")
         except (BadSignature, ValueError, TypeError):
             return None
+        return time.time() - started
+
+    def _started_at(self, signed: str) -> float:
+        if getattr(self, "_checked_timer", (None,))[0] != signed:
+            self._checked_timer = (signed, float(self._timer().loads(signed)))
+        return self._checked_timer[1]
 
     def sent_too_fast(self, min_seconds: float) -> bool:
         taken = self.seconds_taken()
@@ -70,14 +90,25 @@ def person_name(form, field):
         raise ValidationError(_l("Écrivez un nom avec des lettres."))
 
 
+@lru_cache(maxsize=256)
+def normalized_email(address: str) -> str:
+    """The address as email-validator normalises it (syntax only); raises EmailNotValidError.
+
+    Remembered for a while: a signature checks the typed address, then derives its canonical
+    form from the result, and the second check must not cost as much as the first.
+    """
+    return validate_email(address, check_deliverability=False).normalized
+
+
 def email_address(form, field):
     """Normalises a valid address in place; an empty field is left to DataRequired/Optional."""
     if not field.data:
         return
     try:
-        field.data = validate_email(
-            field.data, check_deliverability=current_app.config.get("EMAIL_CHECK_DELIVERABILITY", False)
-        ).normalized
+        if current_app.config.get("EMAIL_CHECK_DELIVERABILITY", False):
+            field.data = validate_email(field.data, check_deliverability=True).normalized
+        else:
+            field.data = normalized_email(field.data)
     except EmailNotValidError:
         raise ValidationError(
             _l("Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr")

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from petition.core.time import utcnow
@@ -9,7 +9,12 @@ from petition.extensions import db
 
 
 class OutboxMail(db.Model):
-    """A mail to send, written in the same transaction as the change that causes it."""
+    """A mail to send, written in the same transaction as the change that causes it.
+
+    Either its text is written at once (`subject`, `body_text`), or the row names what to write
+    (`kind`, `locale`, `params`) and the sender writes the text just before sending it: the
+    request that queues it then does no more than insert this row.
+    """
 
     __tablename__ = "mail_outbox"
     __table_args__ = (
@@ -21,9 +26,11 @@ class OutboxMail(db.Model):
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     recipient: Mapped[str] = mapped_column(String(254))
     recipient_key: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body_text: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(40))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    params: Mapped[dict | None] = mapped_column(JSON)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_dt: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_until_dt: Mapped[datetime | None]

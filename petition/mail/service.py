@@ -3,14 +3,16 @@
 import logging
 import smtplib
 import threading
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import force_locale
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 
 from petition.core.time import utcnow
 from petition.extensions import db
@@ -23,29 +25,99 @@ CLAIM = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
 
 
+Composer = Callable[[dict, str], dict | None]
+_composers: dict[str, Composer] = {}
+
+
+def composer(kind: str) -> Callable[[Composer], Composer]:
+    """Register how the sender writes a mail of this kind queued with `enqueue_later`.
+
+    The function gets the parameters and the language the mail was queued with and returns the
+    template's context,
+    or None when there is nothing to send any more (the signature it was about is gone).
+    """
+
+    def register(function: Composer) -> Composer:
+        _composers[kind] = function
+        return function
+
+    return register
+
+
 def _render_block(template_name: str, block: str, context: dict) -> str:
     """A mail template holds a `subject` and a `body` block, rendered apart."""
     template = current_app.jinja_env.get_template(template_name)
     return "".join(template.blocks[block](template.new_context(context))).strip()
 
 
-def enqueue(*, recipient: str, recipient_key: str, template: str, locale: str, **context) -> OutboxMail:
-    """Add a mail to the session; it is sent only if the caller's transaction commits."""
-    name = f"mail/{template}.txt"
+def _render(kind: str, locale: str, context: dict) -> tuple[str, str]:
+    name = f"mail/{kind}.txt"
     with force_locale(locale):
         subject = _render_block(name, "subject", context)
         body = _render_block(name, "body", context)
+    return subject[:300], body.strip() + "\n"
+
+
+def _request_context():
+    """Outside a request (the sender, a command), links are built as in one: BASE_URL + path."""
+    return nullcontext() if has_request_context() else current_app.test_request_context("/")
+
+
+def _message_id() -> str:
     domain = current_app.config["BASE_URL"].split("//", 1)[-1].split("/")[0].split(":")[0] or "localhost"
+    return make_msgid(domain=domain)
+
+
+def enqueue(*, recipient: str, recipient_key: str, template: str, locale: str, **context) -> OutboxMail:
+    """Add a mail, written now, to the session; it is sent only if the caller's transaction commits."""
+    subject, body = _render(template, locale, context)
     mail = OutboxMail(
-        message_id=make_msgid(domain=domain),
+        message_id=_message_id(),
         recipient=recipient,
         recipient_key=recipient_key,
         subject=subject,
-        body_text=body.strip() + "\n",
+        body_text=body,
         kind=template,
+        locale=locale,
     )
     db.session.add(mail)
     return mail
+
+
+_INSERT_MAIL = insert(OutboxMail.__table__)
+
+
+def enqueue_later(*, recipient: str, recipient_key: str, kind: str, locale: str, **params) -> None:
+    """Queue a mail in the caller's transaction; the sender writes it with the kind's composer.
+
+    This is one INSERT: the hot paths (a signature) do not render templates or sign links.
+    """
+    if kind not in _composers:
+        raise LookupError(f"no composer for mail kind {kind!r}")
+    db.session.connection().execute(
+        _INSERT_MAIL,
+        {
+            "message_id": _message_id(),
+            "recipient": recipient,
+            "recipient_key": recipient_key,
+            "kind": kind,
+            "locale": locale,
+            "params": params,
+        },
+    )
+
+
+def compose(mail: OutboxMail) -> bool:
+    """Write the text of a mail queued with `enqueue_later`; False when there is nothing to send."""
+    if mail.body_text is not None:
+        return True
+    locale = mail.locale or "fr"
+    with _request_context():
+        context = _composers[mail.kind](dict(mail.params or {}), locale)
+        if context is None:
+            return False
+        mail.subject, mail.body_text = _render(mail.kind, locale, context)
+    return True
 
 
 def sent_recently(recipient_key: str, since: timedelta = timedelta(days=1)) -> int:
@@ -106,6 +178,9 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
         with transport:
             for mail_id in ids:
                 mail = db.session.get(OutboxMail, mail_id)
+                if not _composed(mail):
+                    postponed += 1
+                    continue
                 try:
                     transport.send(build_message(mail))
                 except PermanentFailure as error:
@@ -131,6 +206,23 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
             postponed += 1
         db.session.commit()
     return sent, postponed
+
+
+def _composed(mail: OutboxMail) -> bool:
+    """Write the mail's text if it waits for it; a mail that cannot be written is set aside, committed."""
+    try:
+        if compose(mail):
+            return True
+        mail.failed_dt = utcnow()
+        mail.last_error = "nothing to send: what the mail was about no longer exists"
+    except Exception as error:  # a bug in one composer must not stop the others' mail
+        log.exception("could not write mail %s (%s)", mail.id, mail.kind)
+        db.session.rollback()
+        mail = db.session.get(OutboxMail, mail.id)
+        _postpone(mail, error)
+    mail.claimed_until_dt = None
+    db.session.commit()
+    return False
 
 
 def _postpone(mail: OutboxMail, error: Exception) -> None:

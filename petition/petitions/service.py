@@ -6,6 +6,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from petition import i18n
+from petition.core import microcache
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.petitions.models import Petition, PetitionTranslation, split_demands
@@ -29,6 +30,28 @@ def all_petitions() -> list[Petition]:
 
 def by_slug(slug: str) -> Petition | None:
     return db.session.scalar(select(Petition).where(Petition.slug == slug))
+
+
+@dataclass(frozen=True)
+class PetitionKey:
+    """What a signature needs to know of its petition, cheap to keep between requests."""
+
+    id: int
+    slug: str
+    is_open: bool
+
+
+def key_of(slug: str) -> PetitionKey | None:
+    """The petition's id and state, read at most MICROCACHE_SECONDS ago (closing takes effect
+    within that time, as the public pages do)."""
+
+    def read() -> PetitionKey | None:
+        row = db.session.execute(
+            select(Petition.id, Petition.slug, Petition.is_open).where(Petition.slug == slug)
+        ).first()
+        return PetitionKey(*row) if row else None
+
+    return microcache.cached(("petition-key", slug), read)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, insert, select
 
 from petition.counting import service as counting
 from petition.extensions import db
@@ -62,53 +62,56 @@ def code_of(signature: Signature) -> str | None:
     return db.session.scalar(select(ReferralLink.code).where(ReferralLink.signature_id == signature.id))
 
 
-def record_signing(signature: Signature, touch: FirstTouch | None, *, renewed: bool = False) -> None:
-    """Give a new (or renewed) signature its own link and remember where its signer came from.
+_INSERT_LINK = insert(ReferralLink.__table__)
+
+
+def record_signing(
+    petition_id: int, signature_id: int, touch: FirstTouch | None, *, renewed: bool = False
+) -> str:
+    """Give a new (or renewed) signature its own link, remember where its signer came from, and
+    return the link's code.
 
     A renewed signature (signed again after a withdrawal) gets a new code, so that whoever typed
     the address never sees the code its earlier owner may have shared.
     """
+    code = new_code()
     if renewed:
-        link = link_of(signature)
-        link.code = new_code()
-        previous = db.session.get(SignatureSource, signature.id)
-        if previous is not None:
-            db.session.delete(previous)
-            db.session.flush()
+        link = db.session.scalar(select(ReferralLink).where(ReferralLink.signature_id == signature_id))
+        if link is None:
+            db.session.add(ReferralLink(petition_id=petition_id, signature_id=signature_id, code=code))
+        else:
+            link.code = code
+        db.session.execute(delete(SignatureSource).where(SignatureSource.signature_id == signature_id))
     else:
-        link = ReferralLink(petition_id=signature.petition_id, signature_id=signature.id, code=new_code())
-        db.session.add(link)
-        db.session.flush()
+        db.session.connection().execute(
+            _INSERT_LINK, {"petition_id": petition_id, "signature_id": signature_id, "code": code}
+        )
     if touch is None:
-        return
-    referrer = None
-    if touch.code:
-        referrer = db.session.scalar(
-            select(ReferralLink).where(
-                ReferralLink.code == touch.code, ReferralLink.petition_id == signature.petition_id
+        return code
+    referrer_id = None
+    if touch.code and touch.code != code:
+        referrer_id = db.session.scalar(
+            select(ReferralLink.id).where(
+                ReferralLink.code == touch.code, ReferralLink.petition_id == petition_id
             )
         )
-        if referrer is not None and referrer.id == link.id:
-            referrer = None
-    if referrer is None and touch.channel is None:
-        return
-    db.session.add(
-        SignatureSource(
-            signature_id=signature.id,
-            referral_link_id=referrer.id if referrer else None,
-            channel=touch.channel,
+    if referrer_id is not None or touch.channel is not None:
+        db.session.execute(
+            insert(SignatureSource).values(
+                signature_id=signature_id, referral_link_id=referrer_id, channel=touch.channel
+            )
         )
-    )
+    return code
 
 
-def code_for_thanks(petition: Petition, signature: Signature | None, remembered: str | None) -> str:
+def code_for_thanks(petition: Petition, code: str | None, remembered: str | None) -> str:
     """The code shown after signing, never another signer's.
 
     When the address had already signed, the page must look the same as for a new signature,
     so it shows the code this browser was given before, or a new link that belongs to nobody.
     """
-    if signature is not None:
-        return link_of(signature).code
+    if code is not None:
+        return code
     if remembered:
         return remembered
     orphan = ReferralLink(petition_id=petition.id, signature_id=None, code=new_code())

@@ -66,10 +66,10 @@ def first_touch():
     return referrals.FirstTouch.from_cookie(request.cookies.get(referrals.FIRST_TOUCH_COOKIE))
 
 
-def remember_referral(petition, signature) -> None:
+def remember_referral(petition, code: str | None) -> None:
     """Tie the code shown on the thank-you page to this browser's session."""
     codes = dict(session.get(SESSION_CODES) or {})
-    codes[petition.slug] = referrals.code_for_thanks(petition, signature, codes.get(petition.slug))
+    codes[petition.slug] = referrals.code_for_thanks(petition, code, codes.get(petition.slug))
     session[SESSION_CODES] = codes
 
 

@@ -4,19 +4,19 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from petition.core.forms import normalized_email
 from petition.core.network import network_of
 from petition.core.time import utcnow
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
 from petition.petitions import service as petitions
-from petition.petitions.models import Petition
 from petition.sharing import referrals
 from petition.signing.models import Signature, SignatureStatus
 
@@ -49,7 +49,7 @@ class ExpiredLink(Exception):
 def canonical_email(address: str) -> str:
     """The form under which two spellings of one mailbox are the same signer."""
     try:
-        address = validate_email(address.strip(), check_deliverability=False).normalized
+        address = normalized_email(address.strip())
     except EmailNotValidError:
         address = address.strip()
     return address.casefold()
@@ -86,44 +86,53 @@ def signature_for(token: str, purpose: str) -> Signature:
     return signature
 
 
+# Built once: a signature is the busiest write of a viral day.
+_INSERT_SIGNATURE = insert(Signature.__table__).returning(Signature.__table__.c.id)
+
+
 def sign(
-    petition: Petition,
+    petition_id: int,
     data: SignatureInput,
     *,
     locale: str,
     ip: str | None,
     flag_reason: str | None = None,
     source: referrals.FirstTouch | None = None,
-) -> Signature | None:
+) -> str | None:
     """Record a signature (pending) and queue the mail that applies, in one transaction.
 
     The unique index on (petition, canonical email) decides who signed first, so two
-    simultaneous requests with one address store one signature. Returns the signature this
-    request created (or renewed after a withdrawal), None when the address had already signed.
+    simultaneous requests with one address store one signature. Returns the personal link's code
+    of the signature this request created (or renewed after a withdrawal), None when the address
+    had already signed. A new signature costs three INSERTs (four with a source) and no query.
     """
     canonical = canonical_email(data.email)
-    petition_id = petition.id
-    signature = Signature(
-        petition_id=petition_id,
-        token=secrets.token_urlsafe(18),
-        email_canonical=canonical,
-        locale=locale,
-        flag_reason=flag_reason,
-        ip_hash=hash_ip(ip),
-        **_fields(data),
-    )
-    db.session.add(signature)
     try:
-        db.session.flush()
+        signature_id = (
+            db.session.connection()
+            .execute(
+                _INSERT_SIGNATURE,
+                {
+                    "petition_id": petition_id,
+                    "token": secrets.token_urlsafe(18),
+                    "email_canonical": canonical,
+                    "locale": locale,
+                    "flag_reason": flag_reason,
+                    "ip_hash": hash_ip(ip),
+                    **_fields(data),
+                },
+            )
+            .scalar_one()
+        )
     except IntegrityError:
         db.session.rollback()
-        signature = _sign_again(petition_id, canonical, data, locale, source)
+        code = _sign_again(petition_id, canonical, data, locale, source)
     else:
-        referrals.record_signing(signature, source)
+        code = referrals.record_signing(petition_id, signature_id, source)
         if flag_reason is None:
-            _mail_confirmation(signature)
+            _mail(signature_id, data.email.strip(), canonical, "signing/confirm", locale)
     db.session.commit()
-    return signature
+    return code
 
 
 def _fields(data: SignatureInput) -> dict:
@@ -143,7 +152,7 @@ def _fields(data: SignatureInput) -> dict:
 
 def _sign_again(
     petition_id: int, canonical: str, data: SignatureInput, locale: str, source: referrals.FirstTouch | None
-) -> Signature | None:
+) -> str | None:
     existing = db.session.scalar(
         select(Signature).where(Signature.petition_id == petition_id, Signature.email_canonical == canonical)
     )
@@ -157,48 +166,53 @@ def _sign_again(
         existing.locale = locale
         existing.withdrawn_dt = None
         existing.created_dt = utcnow()
-        referrals.record_signing(existing, source, renewed=True)
-        _mail_confirmation(existing)
-        return existing
-    if existing.status == SignatureStatus.PENDING:
-        # The pending data is not overwritten: whoever owns the mailbox confirms what was typed first.
-        _mail_confirmation(existing, locale=locale)
-    else:
-        _mail(existing, "signing/already_signed", locale=locale)
+        db.session.flush()
+        code = referrals.record_signing(petition_id, existing.id, source, renewed=True)
+        _mail_capped(existing, "signing/confirm", locale)
+        return code
+    # The pending data is not overwritten: whoever owns the mailbox confirms what was typed first.
+    kind = "signing/confirm" if existing.status == SignatureStatus.PENDING else "signing/already_signed"
+    _mail_capped(existing, kind, locale)
     return None
 
 
-def _mail_confirmation(signature: Signature, locale: str | None = None) -> None:
-    _mail(signature, "signing/confirm", locale=locale)
-
-
-def _mail(signature: Signature, template: str, locale: str | None = None) -> None:
+def _mail_capped(signature: Signature, kind: str, locale: str) -> None:
+    """Mail an address that signed before, unless it got its day's share: nobody may use the
+    form to flood someone's inbox. (A first signature needs no such check: it happens once.)"""
     if mail.sent_recently(signature.email_canonical) >= current_app.config["MAILS_PER_ADDRESS_PER_DAY"]:
         return
-    base = current_app.config["BASE_URL"]
-    locale = locale or signature.locale
+    _mail(signature.id, signature.email, signature.email_canonical, kind, locale)
+
+
+def _mail(signature_id: int, address: str, canonical: str, kind: str, locale: str) -> None:
     # The links open the pages in the mail's language, whatever browser the signer reads it in.
-    mail.enqueue(
-        recipient=signature.email,
-        recipient_key=signature.email_canonical,
-        template=template,
-        locale=locale,
-        signature=signature,
-        petition=petitions.localized(signature.petition, locale),
-        confirm_url=base + url_for("signing.confirm", token=link_token(signature, CONFIRM), lang=locale),
-        withdraw_url=base + url_for("signing.withdraw", token=link_token(signature, WITHDRAW), lang=locale),
-        petition_url=base + url_for("petitions.show", slug=signature.petition.slug, lang=locale),
-        **_referral_links(signature, locale),
+    mail.enqueue_later(
+        recipient=address, recipient_key=canonical, kind=kind, locale=locale, signature=signature_id
     )
 
 
-def _referral_links(signature: Signature, locale: str) -> dict:
-    """The signer's personal link and the private page that counts who signed through it.
+@mail.composer("signing/confirm")
+@mail.composer("signing/already_signed")
+def _mail_context(params: dict, locale: str) -> dict | None:
+    """What the signing mails show, read when the mail is written: the signature as it is then."""
+    signature = db.session.get(Signature, params["signature"])
+    if signature is None:
+        return None
+    return _links(signature, locale) | {
+        "signature": signature,
+        "petition": petitions.localized(signature.petition, locale),
+    }
 
-    The personal link is for others, who read the petition in their own language; the private
-    page opens in the signer's.
-    """
+
+def _links(signature: Signature, locale: str) -> dict:
+    """The links of a signer's mail. The personal link is for others, who read the petition in
+    their own language; the signer's own pages open in the mail's language."""
+    base = current_app.config["BASE_URL"]
     return {
+        "confirm_url": base + url_for("signing.confirm", token=link_token(signature, CONFIRM), lang=locale),
+        "withdraw_url": base
+        + url_for("signing.withdraw", token=link_token(signature, WITHDRAW), lang=locale),
+        "petition_url": base + url_for("petitions.show", slug=signature.petition.slug, lang=locale),
         "referral_url": referrals.personal_url(signature.petition, referrals.link_of(signature).code),
         "referral_stats_url": referrals.stats_url(link_token(signature, referrals.REFERRAL_STATS), locale),
     }

@@ -24,11 +24,11 @@ def _sign_limit() -> str:
 @csrf.exempt
 @limiter.limit(_sign_limit)
 def sign(slug: str):
-    petition = petitions.by_slug(slug) or abort(404)
+    petition = petitions.key_of(slug) or abort(404)
     form = SignatureForm()
     if not petition.is_open:
-        return render_petition(
-            petition, form, 409, notice=_("Cette pétition est close : elle n'accepte plus de signatures.")
+        return _form_again(
+            slug, form, 409, notice=_("Cette pétition est close : elle n'accepte plus de signatures.")
         )
     if not form.validate():
         if form.csrf_token.errors:
@@ -36,14 +36,14 @@ def sign(slug: str):
             notice = _(
                 "Votre session a expiré. Vérifiez vos informations et envoyez à nouveau le formulaire."
             )
-            return render_petition(petition, form, 400, notice=notice)
-        return render_petition(petition, form, 422)
+            return _form_again(slug, form, 400, notice=notice)
+        return _form_again(slug, form, 422)
     if form.sent_too_fast(current_app.config["SIGN_MIN_SECONDS"]):
         form.restart_timer()
         notice = _("Prenez un instant pour relire vos informations, puis envoyez à nouveau le formulaire.")
-        return render_petition(petition, form, 422, notice=notice)
-    signature = service.sign(
-        petition,
+        return _form_again(slug, form, 422, notice=notice)
+    code = service.sign(
+        petition.id,
         service.SignatureInput(
             first_name=form.first_name.data,
             last_name=form.last_name.data,
@@ -61,9 +61,15 @@ def sign(slug: str):
         flag_reason=form.robot_signal(),
         source=sharing.first_touch(),
     )
-    sharing.remember_referral(petition, signature)
+    sharing.remember_referral(petition, code)
     session["signed_email"] = form.email.data
     return redirect(url_for("signing.thanks", slug=petition.slug), code=303)
+
+
+def _form_again(slug: str, form: SignatureForm, status: int, notice: str | None = None):
+    """The petition page again, with what was typed and what to fix."""
+    petition = petitions.by_slug(slug) or abort(404)
+    return render_petition(petition, form, status, notice=notice)
 
 
 @bp.get("/petitions/<slug>/thanks")
