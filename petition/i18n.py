@@ -1,11 +1,14 @@
 """Which language a page is in: an explicit choice (?lang= or the cookie), then the browser."""
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from babel import Locale
 from flask import current_app, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGES = {"fr": "Français", "ar": "العربية", "en": "English"}
 RTL = {"ar"}
@@ -16,7 +19,15 @@ def select_locale() -> str:
     chosen = request.args.get("lang") or request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES, default=current_app.config["BABEL_DEFAULT_LOCALE"])
+    return _negotiate(request.headers.get("Accept-Language", ""), current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@lru_cache(maxsize=512)
+def _negotiate(header: str, default: str) -> str:
+    """The best of our languages for a browser's Accept-Language (a few hundred headers are common)."""
+    if not header:
+        return default
+    return parse_accept_header(header, LanguageAccept).best_match(LANGUAGES, default=default)
 
 
 def remember_choice(response):
@@ -26,7 +37,10 @@ def remember_choice(response):
         response.set_cookie(COOKIE, chosen, max_age=365 * 86400, samesite="Lax", httponly=True)
     if response.mimetype == "text/html":
         # A page's language depends on these headers: a shared cache must not mix them up.
-        response.vary.update(("Accept-Language", "Cookie"))
+        if "Vary" in response.headers:
+            response.vary.update(("Accept-Language", "Cookie"))
+        else:
+            response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
 

@@ -14,16 +14,31 @@ def allow_framing() -> None:
     g.allow_framing = True
 
 
-def add_headers(response):
-    framable = g.get("allow_framing", False)
-    response.headers.setdefault(
-        "Content-Security-Policy", CSP.format(ancestors="*" if framable else "'none'")
-    )
+def _headers(framable: bool, https: bool) -> tuple[tuple[str, str], ...]:
+    headers = [("Content-Security-Policy", CSP.format(ancestors="*" if framable else "'none'"))]
     if not framable:
-        response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config["BASE_URL"].startswith("https://"):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers.append(("X-Frame-Options", "DENY"))
+    headers += [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if https:
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return tuple(headers)
+
+
+# Every response gets them: written once, added without parsing anything.
+_HEADERS = {
+    (framable, https): _headers(framable, https) for framable in (False, True) for https in (False, True)
+}
+
+
+def add_headers(response):
+    """The security headers, but those a view has set itself."""
+    https = current_app.config["BASE_URL"].startswith("https://")
+    present = {name.lower() for name, _value in response.headers.items()}
+    for name, value in _HEADERS[g.get("allow_framing", False), https]:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response

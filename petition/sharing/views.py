@@ -46,6 +46,7 @@ def remember_first_touch(response):
     if (
         request.method == "GET"
         and response.status_code == 200
+        and ("ref" in request.args or "utm_source" in request.args)
         and response.mimetype == "text/html"
         and referrals.FIRST_TOUCH_COOKIE not in request.cookies
     ):
