@@ -8,7 +8,6 @@ the visitors of that second: the minimum fill time is at most MICROCACHE_SECONDS
 which a signed time that never expires did not guard against anyway.
 """
 
-import secrets
 from collections.abc import Callable, Hashable
 
 from flask import request
@@ -18,21 +17,19 @@ from flask_wtf.csrf import generate_csrf
 from petition import i18n
 from petition.core import microcache
 
-# Stands for the visitor's own CSRF token in a page kept by the microcache.
-_CSRF_SLOT = f"csrf-slot-{secrets.token_hex(8)}"
-
 
 def is_new_visitor() -> bool:
     return all(cookie == i18n.COOKIE for cookie in request.cookies)
 
 
-def shared_page(key: Hashable, render: Callable[[], str]) -> str:
+def shared_page(key: Hashable, render: Callable[[], str]) -> str | bytes:
     """The page `render` writes (it may abort, which is never cached), shared by new visitors."""
     if not is_new_visitor():
         return render()
 
-    def render_with_slot() -> str:
-        return render().replace(generate_csrf(), _CSRF_SLOT)
+    def render_around_token() -> list[bytes]:
+        # Kept encoded and cut where the token goes (once per form): a hit only joins bytes.
+        return [piece.encode() for piece in render().split(generate_csrf())]
 
-    page = microcache.cached((key, str(get_locale()), request.query_string), render_with_slot)
-    return page.replace(_CSRF_SLOT, generate_csrf())
+    pieces = microcache.cached((key, str(get_locale()), request.query_string), render_around_token)
+    return generate_csrf().encode().join(pieces)
