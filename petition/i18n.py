@@ -1,6 +1,6 @@
 """Which language a page is in: an explicit choice (?lang= or the cookie), then the browser."""
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from babel import Locale
@@ -95,7 +95,12 @@ def plural_examples() -> list[tuple[str, int]]:
     With them a template renders every form of a word, so that a script updating a number can
     pick the right one (`Intl.PluralRules`) without asking the server.
     """
-    rule = Locale.parse(str(get_locale())).plural_form
+    return _plural_examples(str(get_locale()))
+
+
+@cache
+def _plural_examples(locale: str) -> list[tuple[str, int]]:
+    rule = Locale.parse(locale).plural_form
     examples: dict[str, int] = {}
     for number in (*range(0, 200), 1_000_000):
         examples.setdefault(rule(number), number)

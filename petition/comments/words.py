@@ -7,11 +7,13 @@ Matching ignores case, accents, doubled letters and a plural ending, so that "ES
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
 from petition.comments.models import ModeratedWord, WordKind
+from petition.core import microcache
 from petition.extensions import db
 
 DEFAULT_WORDS = {
@@ -77,10 +79,19 @@ def listed(kind: WordKind) -> list[str]:
 
 def find(text: str, kind: WordKind) -> str | None:
     """The first listed word that the text contains, as the list spells it."""
-    words = listed(kind)
-    if not words:
+    pattern, by_form = _matcher(tuple(microcache.cached(("moderated-words", kind), lambda: listed(kind))))
+    if pattern is None:
         return None
+    match = pattern.search(normalise(text))
+    return by_form[match.group(1)] if match else None
+
+
+@lru_cache(maxsize=16)
+def _matcher(words: tuple[str, ...]) -> tuple[re.Pattern | None, dict[str, str]]:
+    """One expression for a whole list, built once per list (a comment is checked several times)."""
     by_form = {normalise(word): word for word in words if normalise(word)}
+    if not by_form:
+        return None, by_form
     pattern = re.compile(
         r"(?<!\w)("
         + "|".join(re.escape(form) for form in sorted(by_form, key=len, reverse=True))
@@ -88,8 +99,7 @@ def find(text: str, kind: WordKind) -> str | None:
         + _PLURAL
         + r"(?!\w)"
     )
-    match = pattern.search(normalise(text))
-    return by_form[match.group(1)] if match else None
+    return pattern, by_form
 
 
 def refusal(text: str):

@@ -10,7 +10,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
-from wtforms import HiddenField, StringField
+from markupsafe import Markup
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
@@ -113,3 +114,26 @@ def email_address(form, field):
         raise ValidationError(
             _l("Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr")
         ) from None
+
+
+class GroupedSelectField(SelectField):
+    """A select whose choices are {group label: [(value, label), ...]}, such as the 250 countries.
+
+    Its <optgroup>s are written once per language and selected value, not at every page.
+    """
+
+    def options_html(self) -> Markup:
+        groups = tuple((str(group), tuple(options)) for group, options in self.choices.items())
+        return _options_html(groups, "" if self.data is None else str(self.data))
+
+
+@lru_cache(maxsize=64)
+def _options_html(groups: tuple, selected: str) -> Markup:
+    option = Markup('<option value="{0}">{1}</option>')
+    chosen = Markup('<option value="{0}" selected>{1}</option>')
+    html = []
+    for group, options in groups:
+        html.append(Markup('<optgroup label="{0}">').format(group))
+        html += [(chosen if value == selected else option).format(value, label) for value, label in options]
+        html.append(Markup("</optgroup>"))
+    return Markup("\n").join(html)

@@ -1,9 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from petition.core import countries
-from petition.core.forms import GuardedForm, email_address, no_forbidden_characters, person_name
+from petition.core.forms import (
+    GroupedSelectField,
+    GuardedForm,
+    email_address,
+    no_forbidden_characters,
+    person_name,
+)
 from petition.core.text import collapse_spaces
 
 
@@ -49,7 +55,7 @@ class SignatureForm(GuardedForm):
         ],
         render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr"},
     )
-    country = SelectField(
+    country = GroupedSelectField(
         _l("Pays de résidence"),
         validators=[DataRequired(_l("Choisissez votre pays de résidence.")), _country],
         validate_choice=False,
