@@ -49,7 +49,10 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "MAIL_URL": os.environ.get("MAIL_URL") or f"file://{instance / 'mail'}",
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Comité de soutien à KLEEMA <petition@localhost>"),
         "MAIL_BACKGROUND_SENDER": _flag("MAIL_BACKGROUND_SENDER", True),
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Unset, mails link to the development server where `python app.py` serves it.
+        "BASE_URL": os.environ.get("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}").rstrip(
+            "/"
+        ),
         "REDIS_URL": redis_url,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
