@@ -42,8 +42,9 @@ def send_mail(watch: bool, interval: float):
     """Deliver queued mail (retrying failed attempts with back-off)."""
     if not watch:
         total = 0
-        while sent := mail.deliver_due()[0]:
-            total += sent
+        # Until nothing is due: a batch may send nothing yet set mail aside or postpone it.
+        while any(done := mail.deliver_due()):
+            total += done[0]
         click.echo(f"{total} mail(s) sent.")
         return
     stop = threading.Event()

@@ -119,3 +119,22 @@ def test_the_count_json_from_the_cache_keeps_its_headers(app, signer, monkeypatc
     assert cached.status_code == 304 and cached.headers["Access-Control-Allow-Origin"] == "*"
     assert client.get("/api/petitions/nope").status_code == 404
     assert client.get("/api/petitions/nope").status_code == 404
+
+
+def test_the_public_count_does_not_vary_by_cookie_but_pages_do(app, client):
+    client.get("/petitions/kleema")  # now with a session cookie
+    count = client.get("/api/petitions/kleema")
+    assert "Cookie" not in count.headers.get("Vary", "")
+    assert "Cookie" in client.get("/petitions/kleema").headers["Vary"]
+
+
+def test_a_visitor_with_a_session_gets_the_count_kept_for_everyone(app, client, signer, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(edge.time, "monotonic", lambda: now[0])
+    app.config["MICROCACHE_SECONDS"] = 1
+    assert app.test_client().get("/api/petitions/kleema").get_json()["count"] == 0  # kept
+    signer.sign_and_confirm()
+    client.get("/petitions/kleema")
+    assert client.get("/api/petitions/kleema").get_json()["count"] == 0  # the same kept answer
+    now[0] += 1.01
+    assert client.get("/api/petitions/kleema").get_json()["count"] == 1

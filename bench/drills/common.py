@@ -1,8 +1,9 @@
-"""What the drills share: a browser-like HTTP client, the summary line, reading the outbox."""
+"""What the drills share: a browser-like HTTP client, the summary line, the mail sender, the database."""
 
 import http.client
 import http.cookiejar
 import re
+import subprocess
 import threading
 import time
 import urllib.error
@@ -10,11 +11,10 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
-from bench import seed
+from bench import harness, seed
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 STARTED = re.compile(r'name="started" type="hidden" value="([^"]+)"')
-CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/confirm/\S+)")
 
 SIGNER = {
     "first_name": "Fatima",
@@ -128,23 +128,15 @@ def stored_addresses(database_url: str, status: str | None = None) -> set[str]:
         database.close()
 
 
-def confirm_links(database_url: str) -> dict[str, str]:
-    """The confirmation link last queued for each address, read from the outbox."""
-    database = seed.Database(database_url)
-    try:
-        cursor = database.connection.cursor()
-        cursor.execute(
-            "SELECT recipient_key, body_text FROM mail_outbox WHERE kind = 'signing/confirm' ORDER BY id"
-        )
-        links = {}
-        for key, body in cursor.fetchall():
-            found = CONFIRM_LINK.search(body)
-            if found:
-                links[key] = found.group(1)
-        cursor.close()
-        return links
-    finally:
-        database.close()
+def deliver_mail(site: harness.Site, port: int) -> None:
+    """One run of the mail sender, as production runs it (`flask --app app mail send`)."""
+    subprocess.run(
+        [str(harness.BIN / "flask"), "--app", "app", "mail", "send"],
+        cwd=harness.ROOT,
+        env=site.env(port),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def numbers(database_url: str) -> tuple[int, int, int]:

@@ -9,7 +9,6 @@ mail must still go out (the outbox survives), and confirming from that mail must
 import argparse
 import os
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -19,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 
 from bench import harness
-from bench.drills.common import Browser, Signers, Summary, numbers, stored_addresses
+from bench.drills.common import Browser, Signers, Summary, deliver_mail, numbers, stored_addresses
 
 
 def run(
@@ -44,13 +43,7 @@ def run(
 
     lost_signatures = signers.succeeded - stored_addresses(site.database_url)
     # The outbox was written with each signature: one delivery run sends every confirmation.
-    subprocess.run(
-        [str(harness.BIN / "flask"), "--app", "app", "mail", "send"],
-        cwd=harness.ROOT,
-        env=site.env(server.port),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    deliver_mail(site, server.port)
     unmailed = {a for a in signers.succeeded if a.casefold() not in sink.confirm_links}
 
     confirmed_ok = set()

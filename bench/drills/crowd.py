@@ -24,7 +24,7 @@ from bench.drills.common import (
     Summary,
     Tally,
     canonical,
-    confirm_links,
+    deliver_mail,
     numbers,
     stored_addresses,
 )
@@ -51,8 +51,9 @@ def plan_attempts(attempts: int, repeat_share: float, rng: random.Random) -> lis
 
 
 def run(
+    site: harness.Site,
     urls: list[str],
-    database_url: str,
+    sink: harness.MailSink,
     clients: int = 64,
     attempts: int = 5000,
     repeat_share: float = 0.2,
@@ -83,8 +84,11 @@ def run(
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(sign, range(clients)))
 
+    database_url = site.database_url
     lost_signatures = len(signed - stored_addresses(database_url))
-    links = confirm_links(database_url)
+    # The links are taken from the mail delivered, as the signers would.
+    deliver_mail(site, int(urls[0].rsplit(":", 1)[1]))
+    links = {canonical(address): link for address, link in sink.confirm_links.items()}
     addresses = sorted(links)
     double = set(rng.sample(addresses, int(len(addresses) * double_click_share)))
     confirmed_ok: set[str] = set()
@@ -149,9 +153,13 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     options = parser.parse_args(argv)
     started = time.monotonic()
-    with harness.Site(options.db, options.database_url, options.redis_url) as site:
-        urls = [site.serve(workers=options.workers).url for _ in range(options.instances)]
-        summary = run(urls, site.database_url, options.clients, options.attempts)
+    sink = harness.MailSink(harness.free_port()).start()
+    try:
+        with harness.Site(options.db, options.database_url, options.redis_url, mail_url=sink.url) as site:
+            urls = [site.serve(workers=options.workers).url for _ in range(options.instances)]
+            summary = run(site, urls, sink, options.clients, options.attempts)
+    finally:
+        sink.stop()
     print(f"{summary.line()} ({time.monotonic() - started:.0f}s)")
     return 0 if summary.ok else 1
 

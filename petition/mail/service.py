@@ -237,7 +237,7 @@ def run_sender(app, interval: float, stop: threading.Event) -> None:
     while not stop.is_set():
         with app.app_context():
             try:
-                while deliver_due()[0]:
+                while any(deliver_due()):
                     pass
             except Exception:
                 log.exception("mail sender failed; retrying")

@@ -35,10 +35,10 @@ def sink():
     mailbox.stop()
 
 
-def test_crowd_with_repeats_and_double_clicks_on_two_instances(site):
-    with site() as served:
+def test_crowd_with_repeats_and_double_clicks_on_two_instances(site, sink):
+    with site(mail_url=sink.url) as served:
         urls = [served.serve(workers=2).url for _ in range(2)]
-        summary = crowd.run(urls, served.database_url, clients=8, attempts=200)
+        summary = crowd.run(served, urls, sink, clients=8, attempts=200)
     print(summary.line())
     assert summary.server_errors == 0
     assert summary.lost == 0, summary.line()
