@@ -15,11 +15,17 @@ RTL = {"ar"}
 COOKIE = "lang"
 
 
-def select_locale() -> str:
+# Parsed once: Flask-Babel takes a Locale as it is, where it would parse a name on every request.
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
+
+
+def select_locale() -> Locale:
     chosen = request.args.get("lang") or request.cookies.get(COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    return _negotiate(request.headers.get("Accept-Language", ""), current_app.config["BABEL_DEFAULT_LOCALE"])
+    if chosen not in LANGUAGES:
+        chosen = _negotiate(
+            request.headers.get("Accept-Language", ""), current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
+    return _LOCALES.get(chosen) or Locale.parse(chosen)
 
 
 @lru_cache(maxsize=512)
