@@ -321,6 +321,14 @@ class Bench:
 
     def run_scale(self, site, database_url: str) -> None:
         options = self.options
+        # The rendered page shows the newest comments: measured again now, with the thread of 50
+        # in place, it shows as much as it will at scale, and only the size of the tables differs.
+        before = self.measure(
+            "petition page, returning visitor, before seeding",
+            site,
+            "/petitions/kleema",
+            headers=(RETURNING,),
+        )
         started = time.monotonic()
         written = seed.confirmed_signatures(database_url, options.signatures)
         print(f"  seeded {written:,} confirmed signatures in {time.monotonic() - started:.1f}s", flush=True)
@@ -333,7 +341,7 @@ class Bench:
             (self.small_count, self.measure("count JSON, at scale", site, "/api/petitions/kleema")),
             (self.small_page, self.measure("petition page, at scale", site, "/petitions/kleema")),
             (
-                self.small_page_fresh,
+                before,
                 self.measure(
                     "petition page, returning visitor, at scale",
                     site,
