@@ -109,6 +109,7 @@ def _empty_tables():
 @pytest.fixture(autouse=True)
 def clean(app, smtp_sink):
     from petition.comments import words
+    from petition.core import microcache
     from petition.extensions import limiter
     from petition.petitions.seed import ensure_kleema_petition
 
@@ -120,6 +121,7 @@ def clean(app, smtp_sink):
     limiter.reset()
     limiter.enabled = False
     smtp_sink.clear()
+    microcache.clear()  # kept pages and answers never leak from one test into the next
     saved = dict(app.config)
     yield
     app.config.clear()

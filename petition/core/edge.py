@@ -10,6 +10,7 @@ The count JSON is what a crowd polls: a live counter on every open page, and fri
 """
 
 import time
+import weakref
 from dataclasses import dataclass
 
 from flask import Flask
@@ -18,6 +19,14 @@ from flask import Flask
 PATHS = ("/api/",)
 MAX_ENTRIES = 512
 _SKIPPED = {"date", "content-length"}
+_instances: "weakref.WeakSet[EdgeCache]" = weakref.WeakSet()
+
+
+def clear() -> None:
+    """Forget every kept answer (of every app in the process)."""
+    for cache in list(_instances):
+        cache.vary.clear()
+        cache.answers.clear()
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class EdgeCache:
         self.wsgi_app = wsgi_app
         self.vary: dict[tuple, tuple[str, ...]] = {}
         self.answers: dict[tuple, _Answer] = {}
+        _instances.add(self)
 
     def __call__(self, environ, start_response):
         lifetime = self.app.config.get("MICROCACHE_SECONDS", 0)

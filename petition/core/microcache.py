@@ -12,6 +12,8 @@ from typing import TypeVar
 
 from flask import current_app
 
+from petition.core import edge
+
 T = TypeVar("T")
 
 # Keys may include a query string a visitor chose: past this many entries the cache starts over.
@@ -39,4 +41,6 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def clear() -> None:
+    """Forget every kept value, and every answer kept in front of the app (core/edge.py)."""
     _entries.clear()
+    edge.clear()
