@@ -357,6 +357,18 @@ class Bench:
                     self.measure("comment page, at scale", site, "/petitions/kleema/comments"),
                 )
             )
+            run_id = uuid.uuid4().hex[:8]
+            comments_before = seed.count_rows(database_url, "SELECT count(*) FROM comments")
+            post = self.measure(
+                "comment POST, at scale",
+                site,
+                "/petitions/kleema/comments",
+                ("form.lua", "comment.lua"),
+                lambda index, threads: ("/petitions/kleema/comments", f"{run_id}-{index}"),
+            )
+            stored = seed.count_rows(database_url, "SELECT count(*) FROM comments") - comments_before
+            self.check_stored("comments", post.statuses().get("303", 0), stored)
+            pairs.append((self.comment_post, post))
         self.scale_pairs = pairs
 
     # -- report ----------------------------------------------------------------------------

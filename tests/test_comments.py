@@ -1,6 +1,7 @@
 """The comment thread as readers use it: posting, replying, pages, the author's own comment, edits,
 reports and reply notifications."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -133,6 +134,30 @@ def test_threads_are_paginated_oldest_first_and_permalinks_find_their_page(app):
     assert reader.get(f"/comments/{reply}").headers["Location"].endswith(f"page=1#comment-{reply}")
     assert reader.get("/petitions/kleema/comments?page=4").status_code == 404
     assert reader.get("/petitions/kleema/comments?page=0").status_code == 404
+
+
+def test_every_permalink_lands_on_the_page_that_shows_the_comment(app):
+    """Published threads, the reader's own threads still waiting, others' waiting threads the
+    reader does not see, and replies, on pages of two threads."""
+    app.config["COMMENTS_PER_PAGE"] = 2
+    reader, other = Reader(app), Reader(app, ip="198.51.100.9")
+    seen = []
+    for n in range(9):
+        if n % 3 == 0:
+            seen.append(approved(app, other, text=f"Fil publié numéro {n}"))
+        elif n % 3 == 1:
+            assert reader.comment(text=f"Mon fil en attente numéro {n}").status_code == 303
+            seen.append(latest_comment(app).id)
+        else:
+            assert other.comment(text=f"Fil d'un autre en attente numéro {n}").status_code == 303
+    answer = reader.comment(text="Réponse publiée au deuxième fil", reply_to=seen[2])
+    assert answer.status_code == 303, re.findall(r"class=\"(?:error|notice)[^>]*>([^<]*)", answer.get_data(as_text=True))
+    seen.append(latest_comment(app).id)
+    decide(app, seen[-1])
+    for comment_id in seen:
+        landing = reader.get(f"/comments/{comment_id}")
+        assert landing.status_code == 302, comment_id
+        assert f'id="comment-{comment_id}"' in reader.html(landing.headers["Location"]), comment_id
 
 
 def test_permalink_of_a_comment_nobody_may_see_is_not_found(app):

@@ -139,7 +139,10 @@ def post(
         comment.email = draft.email
         comment.email_canonical = canonical_email(draft.email)
         notifications.ask(comment)
-    _refresh(comment)
+    if comment.is_public:
+        _refresh(comment)
+    else:
+        db.session.flush()  # held back: the public listing and counts stay as they are
     if status == CommentStatus.PENDING:
         digest.notify_if_due()
     db.session.commit()
@@ -287,9 +290,13 @@ def _refresh(comment: Comment) -> None:
 
 
 def _refresh_listing(root_id: int) -> None:
+    # Two EXISTS rather than one with OR: each is an index lookup (the root, then its replies).
     has_public = db.session.scalar(
         select(
-            exists().where(or_(Comment.id == root_id, Comment.root_id == root_id), Comment.public_filter())
+            or_(
+                exists().where(Comment.id == root_id, Comment.public_filter()),
+                exists().where(Comment.root_id == root_id, Comment.public_filter()),
+            )
         )
     )
     db.session.execute(
@@ -315,10 +322,11 @@ def _refresh_counts(petition_id: int) -> None:
         .select_from(Comment)
         .where(Comment.petition_id == petition_id, Comment.public_filter())
     )
+    # Only a thread's first comment is ever listed: counted from the listing index alone.
     threads = db.session.scalar(
         select(func.count())
         .select_from(Comment)
-        .where(Comment.petition_id == petition_id, Comment.parent_id.is_(None), Comment.listed.is_(True))
+        .where(Comment.petition_id == petition_id, Comment.listed.is_(True))
     )
     db.session.execute(
         update(CommentCounts)

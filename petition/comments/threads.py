@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, tuple_
 
 from petition.comments.labels import reject_reason
 from petition.comments.models import Comment, CommentCounts, CommentStatus
@@ -164,20 +164,33 @@ def featured(petition_id: int, limit: int = 3) -> list[Comment]:
 
 
 def page_of(comment: Comment, owned_ids: set[int]) -> int:
-    """The page on which a comment's thread is listed for this reader."""
+    """The page on which a comment's thread is listed for this reader.
+
+    Counted from the end: the threads shown after this one are few for the comments people
+    reach most (the one just posted, a recent reply), and the number of threads shown is kept.
+    """
     root = db.session.get(Comment, comment.thread_id)
-    before = db.session.scalar(
-        select(func.count()).select_from(
-            _roots(comment.petition_id, owned_ids)
-            .where(
-                or_(
-                    Comment.created_dt < root.created_dt,
-                    and_(Comment.created_dt == root.created_dt, Comment.id < root.id),
-                )
-            )
-            .subquery()
-        )
+    later = tuple_(Comment.created_dt, Comment.id) > tuple_(root.created_dt, root.id)
+    after = db.session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.petition_id == root.petition_id, Comment.listed.is_(True), later)
     )
+    if owned_ids:
+        after += db.session.scalar(
+            select(func.count())
+            .select_from(Comment)
+            .where(
+                Comment.petition_id == root.petition_id,
+                Comment.parent_id.is_(None),
+                Comment.listed.is_(False),
+                _own_unpublished_roots(owned_ids),
+                later,
+            )
+        )
+    shown = counts(root.petition_id).threads + _extra_own_roots(root.petition_id, owned_ids)
+    own_unpublished = root.id in owned_ids and root.status in OWN_UNPUBLISHED
+    before = max(shown - after - (1 if root.listed or own_unpublished else 0), 0)
     return before // per_page() + 1
 
 

@@ -33,8 +33,8 @@ def composer(kind: str) -> Callable[[Composer], Composer]:
     """Register how the sender writes a mail of this kind queued with `enqueue_later`.
 
     The function gets the parameters and the language the mail was queued with and returns the
-    template's context,
-    or None when there is nothing to send any more (the signature it was about is gone).
+    template's context, or None when there is nothing to send any more (the signature it was
+    about is gone).
     """
 
     def register(function: Composer) -> Composer:
