@@ -151,7 +151,9 @@ def test_every_permalink_lands_on_the_page_that_shows_the_comment(app):
         else:
             assert other.comment(text=f"Fil d'un autre en attente numéro {n}").status_code == 303
     answer = reader.comment(text="Réponse publiée au deuxième fil", reply_to=seen[2])
-    assert answer.status_code == 303, re.findall(r"class=\"(?:error|notice)[^>]*>([^<]*)", answer.get_data(as_text=True))
+    assert answer.status_code == 303, re.findall(
+        r"class=\"(?:error|notice)[^>]*>([^<]*)", answer.get_data(as_text=True)
+    )
     seen.append(latest_comment(app).id)
     decide(app, seen[-1])
     for comment_id in seen:
