@@ -247,7 +247,7 @@ COMMENT_TEXTS = [
 ]
 
 
-def comments(url: str, count: int, prefix: str = "Lecteur") -> int:
+def comments(url: str, count: int, prefix: str = "Lecteur", analyze: bool = True) -> int:
     """`count` approved top-level comments, oldest first, and the thread counts recounted to match."""
     database = Database(url)
     try:
@@ -289,7 +289,8 @@ def comments(url: str, count: int, prefix: str = "Lecteur") -> int:
             True,
             petition_id,
         )
-        database.analyze()
+        if analyze:
+            database.analyze()
         return written
     finally:
         database.close()
