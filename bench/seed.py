@@ -132,9 +132,8 @@ class Database:
 
     def analyze(self) -> None:
         """Leave the database as months of signing would have: statistics up to date and, on
-        SQLite, the write-ahead log folded into the file. Its automatic checkpoints do that after
-        every thousand pages written; a bulk load in one transaction leaves a log of hundreds of
-        megabytes that every later read would have to look through."""
+        SQLite, the write-ahead log folded into the file, as its automatic checkpoints would have
+        done along the way (a bulk load writes it in one transaction)."""
         cursor = self.connection.cursor()
         cursor.execute("ANALYZE")
         self.connection.commit()
