@@ -207,6 +207,9 @@ class Bench:
         finally:
             for server in self.servers:
                 server.stop()
+            if not options.keep:  # the logs stay; a database at scale is hundreds of megabytes
+                for path in self.workdir.rglob("*.db*"):
+                    path.unlink()
         print(f"load average at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         self.report()
         return 1 if self.problems else 0
@@ -495,6 +498,7 @@ def parse(argv=None):
     parser.add_argument("--signatures", type=int, default=1_000_000)
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--isso", action="store_true", help="compare the comment paths with Isso")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite databases of the run")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
     options = parser.parse_args(argv)
     if options.instances is None:
