@@ -288,18 +288,24 @@ class Bench:
             self.small_comments = self.measure(
                 "comment page (50)", site, "/petitions/kleema/comments", target=0.4
             )
-            comments_before = seed.count_rows(database_url, "SELECT count(*) FROM comments")
-            self.comment_post = self.measure(
-                "comment POST",
-                site,
-                "/petitions/kleema/comments",
-                ("form.lua", "comment.lua"),
-                lambda index, threads: ("/petitions/kleema/comments", f"{run_id}-{index}"),
-            )
-            stored = seed.count_rows(database_url, "SELECT count(*) FROM comments") - comments_before
-            self.check_stored("comments", self.comment_post.statuses().get("303", 0), stored)
+            self.comment_post = self.measure_comment_post("comment POST", site, database_url)
         else:
             print("  (no comment thread in this version of the site: comment paths skipped)")
+
+    def measure_comment_post(self, label: str, site, database_url: str) -> Measure:
+        """New comments posted through the thread's form, each stored (checked after)."""
+        run_id = uuid.uuid4().hex[:8]
+        comments_before = seed.count_rows(database_url, "SELECT count(*) FROM comments")
+        post = self.measure(
+            label,
+            site,
+            "/petitions/kleema/comments",
+            ("form.lua", "comment.lua"),
+            lambda index, threads: ("/petitions/kleema/comments", f"{run_id}-{index}"),
+        )
+        stored = seed.count_rows(database_url, "SELECT count(*) FROM comments") - comments_before
+        self.check_stored("comments", post.statuses().get("303", 0), stored)
+        return post
 
     def run_isso(self, site, database_url: str) -> None:
         from bench import isso
@@ -363,17 +369,7 @@ class Bench:
                     self.measure("comment page, at scale", site, "/petitions/kleema/comments"),
                 )
             )
-            run_id = uuid.uuid4().hex[:8]
-            comments_before = seed.count_rows(database_url, "SELECT count(*) FROM comments")
-            post = self.measure(
-                "comment POST, at scale",
-                site,
-                "/petitions/kleema/comments",
-                ("form.lua", "comment.lua"),
-                lambda index, threads: ("/petitions/kleema/comments", f"{run_id}-{index}"),
-            )
-            stored = seed.count_rows(database_url, "SELECT count(*) FROM comments") - comments_before
-            self.check_stored("comments", post.statuses().get("303", 0), stored)
+            post = self.measure_comment_post("comment POST, at scale", site, database_url)
             pairs.append((self.comment_post, post))
         self.scale_pairs = pairs
 

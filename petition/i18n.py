@@ -43,10 +43,7 @@ def remember_choice(response):
         response.set_cookie(COOKIE, chosen, max_age=365 * 86400, samesite="Lax", httponly=True)
     if response.mimetype == "text/html":
         # A page's language depends on these headers: a shared cache must not mix them up.
-        if "Vary" in response.headers:
-            response.vary.update(("Accept-Language", "Cookie"))
-        else:
-            response.headers["Vary"] = "Accept-Language, Cookie"
+        response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 

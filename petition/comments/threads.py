@@ -106,7 +106,7 @@ def _roots(petition_id: int, owned_ids: set[int]):
     return select(Comment).where(Comment.petition_id == petition_id, Comment.parent_id.is_(None), shown)
 
 
-def _extra_own_roots(petition_id: int, owned_ids: set[int]) -> int:
+def _extra_own_roots(petition_id: int, owned_ids: set[int], *conditions) -> int:
     """The reader's own unpublished top-level comments, which the public count of threads leaves out."""
     if not owned_ids:
         return 0
@@ -118,6 +118,7 @@ def _extra_own_roots(petition_id: int, owned_ids: set[int]) -> int:
             Comment.parent_id.is_(None),
             Comment.listed.is_(False),
             _own_unpublished_roots(owned_ids),
+            *conditions,
         )
     )
 
@@ -175,19 +176,7 @@ def page_of(comment: Comment, owned_ids: set[int]) -> int:
         select(func.count())
         .select_from(Comment)
         .where(Comment.petition_id == root.petition_id, Comment.listed.is_(True), later)
-    )
-    if owned_ids:
-        after += db.session.scalar(
-            select(func.count())
-            .select_from(Comment)
-            .where(
-                Comment.petition_id == root.petition_id,
-                Comment.parent_id.is_(None),
-                Comment.listed.is_(False),
-                _own_unpublished_roots(owned_ids),
-                later,
-            )
-        )
+    ) + _extra_own_roots(root.petition_id, owned_ids, later)
     shown = counts(root.petition_id).threads + _extra_own_roots(root.petition_id, owned_ids)
     own_unpublished = root.id in owned_ids and root.status in OWN_UNPUBLISHED
     before = max(shown - after - (1 if root.listed or own_unpublished else 0), 0)

@@ -42,6 +42,7 @@ class GuardedForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._checked_timer: tuple[str | None, float] = (None, 0.0)  # (signed value, time it holds)
         if not self.started.data:
             self.restart_timer()
 
@@ -59,7 +60,7 @@ class GuardedForm(FlaskForm):
         return time.time() - started
 
     def _started_at(self, signed: str) -> float:
-        if getattr(self, "_checked_timer", (None,))[0] != signed:
+        if self._checked_timer[0] != signed:
             self._checked_timer = (signed, float(self._timer().loads(signed)))
         return self._checked_timer[1]
 
