@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from petition.extensions import db, limiter
 from petition.signing.models import Signature
-from tests.conftest import GOOD, form_tokens
+from tests.helpers import GOOD, form_tokens
 
 
 def test_honeypot_is_kept_flagged_without_mail_and_not_counted(app, signer, smtp_sink):

@@ -10,7 +10,7 @@ from petition.accounts.access import safe_next
 from petition.accounts.models import User
 from petition.audit.models import AuditEntry
 from petition.extensions import db, limiter
-from tests.conftest import form_tokens
+from tests.helpers import form_tokens
 
 WRONG = "Adresse ou mot de passe incorrect."
 

@@ -5,7 +5,7 @@ import time
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from tests.conftest import GOOD, form_tokens
+from tests.helpers import GOOD, form_tokens
 
 
 def post_sign(client, **overrides):

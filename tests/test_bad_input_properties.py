@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import GOOD, form_tokens
+from tests.helpers import GOOD, form_tokens
 
 BOUNDED = settings(
     max_examples=200,

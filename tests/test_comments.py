@@ -10,7 +10,7 @@ from petition.comments.models import Comment, CommentStatus
 from petition.extensions import db, limiter
 from petition.petitions.models import CommentModeration, Petition
 from tests.commenting import Reader, approved, comment_tokens, decide, latest_comment, load
-from tests.conftest import links, path_of
+from tests.helpers import links, path_of
 
 
 def set_moderation(app, mode: CommentModeration, slug: str = "kleema") -> None:

@@ -13,7 +13,7 @@ from tests.commenting import (
     decide,
     latest_comment,
 )
-from tests.conftest import links, path_of
+from tests.helpers import links, path_of
 
 
 @pytest.mark.parametrize("payload", CORPUS)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from petition.extensions import db
 from petition.signing.models import Signature, SignatureStatus
-from tests.conftest import Signer, form_tokens
+from tests.helpers import Signer, form_tokens
 
 
 def test_twenty_threads_signing_and_confirming_at_once(app, smtp_sink):

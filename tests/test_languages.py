@@ -11,7 +11,7 @@ from petition.extensions import db
 from petition.petitions import service as petitions
 from petition.petitions.models import Petition, PetitionTranslation
 from petition.signing.models import Signature
-from tests.conftest import GOOD, form_tokens, links
+from tests.helpers import GOOD, form_tokens, links
 
 
 def html_of(response) -> str:

@@ -5,7 +5,7 @@ from sqlalchemy import delete, select
 from petition.extensions import db
 from petition.mail.models import OutboxMail
 from petition.signing.models import Signature
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 
 def outbox(app):

@@ -3,7 +3,7 @@
 import pytest
 
 from petition.core import microcache
-from tests.conftest import GOOD, form_tokens
+from tests.helpers import GOOD, form_tokens
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tests.commenting import (
     load,
     plain_tokens,
 )
-from tests.conftest import links, path_of
+from tests.helpers import links, path_of
 
 
 def audit_entries(app, action: str | None = None) -> list[AuditEntry]:

@@ -10,7 +10,7 @@ from petition.petitions.models import Petition
 from petition.sharing import referrals
 from petition.sharing.models import ReferralLink, SignatureSource
 from petition.signing.models import Signature
-from tests.conftest import GOOD, Signer, links, path_of
+from tests.helpers import GOOD, Signer, links, path_of
 from tests.sharing_helpers import add_petition
 
 PERSONAL = re.compile(r"http://localhost/petitions/kleema\?ref=([A-Za-z0-9_-]+)(?:&amp;|&|\")")

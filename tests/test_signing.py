@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from petition.extensions import db
 from petition.signing.models import Signature, SignatureStatus
-from tests.conftest import form_tokens
+from tests.helpers import form_tokens
 
 
 def test_petition_page_shows_text_count_and_form(client):
@@ -156,7 +156,7 @@ def test_counts_by_country_in_json_with_caching_headers(signer, client):
 
 def test_closed_petition_refuses_signatures_with_a_message(signer, client, app):
     from petition.petitions.models import Petition
-    from tests.conftest import GOOD
+    from tests.helpers import GOOD
 
     opened_before = client.get("/").get_data(as_text=True)
     with app.app_context():

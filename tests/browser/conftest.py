@@ -9,7 +9,7 @@ from werkzeug.serving import make_server
 
 from petition.extensions import db
 from tests.browser.words import WORDS
-from tests.conftest import links
+from tests.helpers import links
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -8,7 +8,7 @@ import pytest
 
 from bench import harness
 from bench.drills import crash, crowd, mail_outage
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.drill
 
