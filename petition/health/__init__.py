@@ -1,0 +1,1 @@
+"""Health checks for the process supervisor and the load balancer: /healthz and /readyz."""
