@@ -8,8 +8,8 @@ import logging
 import multiprocessing
 import os
 
-# nginx talks to gunicorn over this socket (or host:port); nginx alone faces the Internet.
-bind = [os.environ.get("GUNICORN_BIND", "unix:/run/kleema/gunicorn.sock")]
+# nginx alone faces the Internet; deploy/kleema-web.service sets unix:/run/kleema/gunicorn.sock.
+bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 
 # Sync workers: nginx buffers whole requests and answers, so a worker is only ever busy with the
 # application's own work, never with a slow phone. gunicorn's advice: 2 x cores + 1.

@@ -65,7 +65,7 @@ def site_config(
         ),
         "server unix:/run/kleema/gunicorn.sock ": f"server {upstream} ",
         "alias /srv/kleema/static/;": f"alias {ROOT / 'static'}/;",
-        "proxy_cache_path /var/cache/nginx/kleema ": f"proxy_cache_path {cache_dir} ",
+        "proxy_cache_path /var/cache/nginx-kleema ": f"proxy_cache_path {cache_dir} ",
     }
     for placeholder, value in replacements.items():
         found = text.count(placeholder)
@@ -116,8 +116,7 @@ class Nginx:
         self.prefix = prefix
         self.port = port
         self.url = f"https://127.0.0.1:{port}"
-        for folder in ("temp", "cache"):
-            (prefix / folder).mkdir(parents=True, exist_ok=True)
+        (prefix / "temp").mkdir(parents=True, exist_ok=True)
         self.certificate, key = self_signed_certificate(prefix)
         site = prefix / "kleema.conf"
         site.write_text(

@@ -1,5 +1,6 @@
 """Command-line tasks: `flask --app app <group> <command>`."""
 
+import signal
 import threading
 
 import click
@@ -48,6 +49,8 @@ def send_mail(watch: bool, interval: float):
         click.echo(f"{total} mail(s) sent.")
         return
     stop = threading.Event()
+    # systemd stops the worker with SIGTERM: it finishes the batch in hand, then leaves.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(f"Delivering mail every {interval}s; Ctrl-C to stop.")
     try:
         mail.run_sender(current_app._get_current_object(), interval, stop)
