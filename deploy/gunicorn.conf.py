@@ -31,8 +31,8 @@ max_requests_jitter = 1000
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
-# The client address comes from nginx's X-Forwarded-For (the app honours it: TRUSTED_PROXIES=1).
-access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+# No client address: nginx's log keeps the network, and the site stores no more than that.
+access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
 
 PROBES = frozenset({"/healthz", "/readyz"})
 

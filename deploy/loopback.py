@@ -44,10 +44,18 @@ def available() -> bool:
 
 
 def site_config(
-    *, port: int, redirect_port: int, upstream: str, cache_dir: Path, certificate: Path, key: Path
+    *,
+    port: int,
+    redirect_port: int,
+    upstream: str,
+    cache_dir: Path,
+    access_log: Path,
+    certificate: Path,
+    key: Path,
 ) -> str:
     """deploy/nginx.conf with its placeholders replaced: HTTPS on 127.0.0.1:`port`, the HTTP
-    redirect on `redirect_port`, gunicorn at `upstream` ("unix:/path.sock" or "127.0.0.1:8000").
+    redirect on `redirect_port`, gunicorn at `upstream` ("unix:/path.sock" or "127.0.0.1:8000"),
+    the cache and the site's access log at the paths given.
 
     Raises ValueError when a placeholder is no longer written exactly once in the shipped file.
     """
@@ -66,6 +74,7 @@ def site_config(
         "server unix:/run/kleema/gunicorn.sock ": f"server {upstream} ",
         "alias /srv/kleema/static/;": f"alias {ROOT / 'static'}/;",
         "proxy_cache_path /var/cache/nginx-kleema ": f"proxy_cache_path {cache_dir} ",
+        "access_log /var/log/nginx/kleema.access.log ": f"access_log {access_log} ",
     }
     for placeholder, value in replacements.items():
         found = text.count(placeholder)
@@ -109,7 +118,7 @@ class Nginx:
     """nginx in the foreground under `prefix`, serving deploy/nginx.conf on 127.0.0.1:`port`.
 
     Use as a context manager; `url` is https://127.0.0.1:<port>, `certificate` what a client
-    should trust for it.
+    should trust for it, `access_log` the site's access log.
     """
 
     def __init__(self, prefix: Path, *, port: int, redirect_port: int, upstream: str):
@@ -118,6 +127,7 @@ class Nginx:
         self.url = f"https://127.0.0.1:{port}"
         (prefix / "temp").mkdir(parents=True, exist_ok=True)
         self.certificate, key = self_signed_certificate(prefix)
+        self.access_log = prefix / "kleema.access.log"
         site = prefix / "kleema.conf"
         site.write_text(
             site_config(
@@ -125,6 +135,7 @@ class Nginx:
                 redirect_port=redirect_port,
                 upstream=upstream,
                 cache_dir=prefix / "cache",
+                access_log=self.access_log,
                 certificate=self.certificate,
                 key=key,
             )

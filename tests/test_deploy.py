@@ -80,9 +80,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 class Stack:
     """gunicorn behind nginx, as deployed; `url` is nginx's address."""
 
-    def __init__(self, url: str, certificate: Path, access_log: Path, environment: dict):
-        self.url = url
-        self.certificate = certificate
+    def __init__(self, nginx: loopback.Nginx, access_log: Path, environment: dict):
+        self.url = nginx.url
+        self.certificate = nginx.certificate
+        self.proxy_log = nginx.access_log
         self.access_log = access_log
         self.environment = environment
 
@@ -148,7 +149,7 @@ def stack(app, smtp_sink, tmp_path, socket_dir):
             tmp_path / "nginx", port=port, redirect_port=free_port(), upstream=f"unix:{socket_path}"
         )
         with nginx:
-            served = Stack(nginx.url, nginx.certificate, access_log, environment)
+            served = Stack(nginx, access_log, environment)
             probe = served.client()
             _wait_until(lambda: probe.request("/healthz")[0] == 200, "gunicorn answering through nginx")
             yield served
@@ -242,6 +243,11 @@ def test_a_forged_forwarded_for_is_replaced_by_the_real_client_address(app, stac
         ).scalar_one()
         assert stored == hash_ip("127.0.0.1")
         assert stored != hash_ip("203.0.113.9")
+    # nginx's log keeps the client's network only.
+    logged = stack.proxy_log.read_text()
+    assert "127.0.0.0/24" in logged
+    assert "127.0.0.1" not in logged
+    assert "203.0.113" not in logged
 
 
 def test_probes_answer_through_nginx_and_stay_out_of_the_logs(stack):
