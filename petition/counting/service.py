@@ -61,7 +61,7 @@ def reconcile(petition_id: int, repair: bool = False) -> Reconciliation:
     When repairing on PostgreSQL the shards are locked first, so that confirmations made during
     the repair wait for it instead of slipping between the real count and the rewrite.
     """
-    from petition.signing.models import Signature, SignatureStatus
+    from petition.signing.models import Signature
 
     if repair and db.engine.dialect.name == "postgresql":
         db.session.execute(text("LOCK TABLE count_shards IN SHARE ROW EXCLUSIVE MODE"))
@@ -72,8 +72,7 @@ def reconcile(petition_id: int, repair: bool = False) -> Reconciliation:
             select(Signature.country, func.count())
             .where(
                 Signature.petition_id == petition_id,
-                Signature.status == SignatureStatus.CONFIRMED,
-                Signature.flag_reason.is_(None),
+                Signature.counts,
             )
             .group_by(Signature.country)
         )
