@@ -17,6 +17,7 @@ from petition.extensions import db
 from petition.mail import service as mail
 from petition.petitions.models import Petition
 from petition.petitions.seed import ensure_kleema_petition
+from petition.signing import service as signing
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
 counts_cli = AppGroup("counts", help="Signature counts.")
@@ -63,7 +64,7 @@ def reconcile(repair: bool):
     differ = False
     with write_transaction():
         for petition in db.session.scalars(select(Petition).order_by(Petition.id)).all():
-            result = counting.reconcile(petition.id, repair=repair)
+            result = counting.reconcile(petition.id, signing.counted_by_country, repair=repair)
             if not result.differences:
                 click.echo(f"{petition.slug}: {sum(result.actual.values())} confirmed, count is exact.")
                 continue

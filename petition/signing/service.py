@@ -265,6 +265,17 @@ def recent_public(petition_id: int, limit: int = 8) -> list[Signature]:
     ).all()
 
 
+def counted_by_country(petition_id: int) -> dict[str, int]:
+    """{country code: number of signatures that count}: the real count that counting.reconcile
+    compares its shards with."""
+    rows = db.session.execute(
+        select(Signature.country, func.count())
+        .where(Signature.petition_id == petition_id, Signature.counts)
+        .group_by(Signature.country)
+    )
+    return {country: n for country, n in rows}
+
+
 @dataclass
 class StatusCounts:
     pending: int
