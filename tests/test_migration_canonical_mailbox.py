@@ -73,5 +73,8 @@ def test_aliases_of_one_mailbox_keep_the_earliest_signature(app):
         # The later confirmed duplicate no longer counts; the count stays exact.
         assert counting.total(petition_id) == 2
         assert not counting.reconcile(petition_id, signing.counted_by_country).differences
-        assert db.session.scalar(select(Signature.id).where(Signature.counts, Signature.id == ids["later"])) is None
+        assert (
+            db.session.scalar(select(Signature.id).where(Signature.counts, Signature.id == ids["later"]))
+            is None
+        )
         db.session.remove()
