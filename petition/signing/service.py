@@ -113,8 +113,6 @@ def sign(
                     "locale": locale,
                     "flag_reason": flag_reason,
                     "ip_hash": hash_ip(ip),
-                    "status": SignatureStatus.PENDING.value,
-                    "created_dt": utcnow(),
                     **_fields(data),
                 },
             )
