@@ -217,7 +217,8 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
 
 
 def _composed(mail: OutboxMail) -> bool:
-    """Write the mail's text if it waits for it; a mail that cannot be written is set aside, committed."""
+    """Write the mail's text if it waits for it; a mail that cannot be written is set aside, in the
+    caller's transaction."""
     try:
         if compose(mail):
             return True
@@ -229,7 +230,6 @@ def _composed(mail: OutboxMail) -> bool:
         mail = db.session.get(OutboxMail, mail.id)
         _postpone(mail, error)
     mail.claimed_until_dt = None
-    db.session.commit()
     return False
 
 
