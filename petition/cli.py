@@ -12,11 +12,13 @@ from sqlalchemy import select
 from petition.accounts.cli import users_cli
 from petition.comments import words
 from petition.comments.cli import comments_cli
+from petition.core.transactions import write_transaction
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
 from petition.petitions.models import Petition
 from petition.petitions.seed import ensure_kleema_petition
+from petition.signing import service as signing
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
 counts_cli = AppGroup("counts", help="Signature counts.")
@@ -63,17 +65,17 @@ def send_mail(watch: bool, interval: float):
 def reconcile(repair: bool):
     """Compare each petition's count with a real count of confirmed signatures."""
     differ = False
-    for petition in db.session.scalars(select(Petition).order_by(Petition.id)).all():
-        result = counting.reconcile(petition.id, repair=repair)
-        if not result.differences:
-            click.echo(f"{petition.slug}: {sum(result.actual.values())} confirmed, count is exact.")
-            continue
-        differ = True
-        for country, (counted, actual) in result.differences.items():
-            click.echo(f"{petition.slug} {country}: counted {counted}, actually {actual}")
-        if repair:
-            click.echo(f"{petition.slug}: repaired.")
-    db.session.commit()
+    with write_transaction():
+        for petition in db.session.scalars(select(Petition).order_by(Petition.id)).all():
+            result = counting.reconcile(petition.id, signing.counted_by_country, repair=repair)
+            if not result.differences:
+                click.echo(f"{petition.slug}: {sum(result.actual.values())} confirmed, count is exact.")
+                continue
+            differ = True
+            for country, (counted, actual) in result.differences.items():
+                click.echo(f"{petition.slug} {country}: counted {counted}, actually {actual}")
+            if repair:
+                click.echo(f"{petition.slug}: repaired.")
     if differ and not repair:
         raise SystemExit(1)
 

@@ -2,11 +2,11 @@
 
 import enum
 
-from flask import has_request_context, request
 from sqlalchemy import BigInteger, Enum, Integer, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from petition.core.transactions import writing
 from petition.extensions import db
 
 # SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a BIGINT identity.
@@ -24,18 +24,19 @@ def parse_id(raw: str | None) -> int | None:
     return value if 0 < value <= BIG_ID_MAX else None
 
 
+def id_rule(name: str) -> str:
+    """The URL rule of an id argument: an integer that fits the column, else the route is a 404."""
+    return f"<int(max={BIG_ID_MAX}):{name}>"
+
+
 def text_enum(values: type[enum.Enum], length: int = 16) -> Enum:
     """An enum stored as its values in a plain string column (no CREATE TYPE to migrate)."""
     return Enum(values, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys and a busy timeout, and write transactions that take the lock up front.
-
-    With a deferred BEGIN, a transaction that reads and then writes fails at once with
-    SQLITE_BUSY when another writer committed in between; taking the write lock at BEGIN for
-    POST requests and background jobs makes concurrent writers queue instead of failing.
-    """
+    """WAL, foreign keys and a busy timeout; BEGIN IMMEDIATE for the transactions that a service
+    opened with `write_transaction()` (see petition.core.transactions), a deferred BEGIN otherwise."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -51,8 +52,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing() else "BEGIN")
 
 
 def upsert_increment(table, keys: dict, column: str, amount: int):

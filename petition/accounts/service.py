@@ -5,7 +5,7 @@ import hmac
 import time
 from functools import cache
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -14,10 +14,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from petition.accounts.models import ROLE_RANKS, User
 from petition.audit.service import record
+from petition.core.email import normalized_address, plain_mailbox
 from petition.core.text import collapse_spaces, forbidden_characters
 from petition.core.time import utcnow
+from petition.core.transactions import write_transaction
 from petition.extensions import db
-from petition.signing.service import canonical_email
 
 MIN_PASSWORD_LENGTH = 12
 # Kept in the (signed) session cookie at login: when the staff session began, in seconds since
@@ -44,10 +45,10 @@ def check_password_strength(password: str) -> None:
 def checked_email(address: str) -> str:
     """The address as stored for a new account; refused if invalid."""
     try:
-        validate_email(address.strip(), check_deliverability=False)
+        plain_mailbox(address)
     except EmailNotValidError as error:
         raise AccountError(f"{address!r} is not a valid email address: {error}") from None
-    return canonical_email(address)
+    return normalized_address(address)
 
 
 def _checked_name(name: str | None) -> str | None:
@@ -60,27 +61,27 @@ def _checked_name(name: str | None) -> str | None:
 
 
 def create_user(email: str, password: str, role: str, display_name: str | None = None) -> User:
-    if role not in ROLE_RANKS:
-        raise AccountError(f"Unknown role {role!r}: choose one of {', '.join(ROLE_RANKS)}.")
-    user = User(
-        email=checked_email(email),
-        display_name=_checked_name(display_name),
-        role=role,
-        password_hash=_hashed(password),
-    )
-    db.session.add(user)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise AccountError(f"An account with the address {user.email} already exists.") from None
-    record(
-        "user.create",
-        "user",
-        user.id,
-        after={"email": user.email, "display_name": user.display_name, "role": role, "is_active": True},
-    )
-    db.session.commit()
+    with write_transaction():
+        if role not in ROLE_RANKS:
+            raise AccountError(f"Unknown role {role!r}: choose one of {', '.join(ROLE_RANKS)}.")
+        user = User(
+            email=checked_email(email),
+            display_name=_checked_name(display_name),
+            role=role,
+            password_hash=_hashed(password),
+        )
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            raise AccountError(f"An account with the address {user.email} already exists.") from None
+        record(
+            "user.create",
+            "user",
+            user.id,
+            after={"email": user.email, "display_name": user.display_name, "role": role, "is_active": True},
+        )
     return user
 
 
@@ -90,7 +91,7 @@ def _hashed(password: str) -> str:
 
 
 def find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == canonical_email(email)))
+    return db.session.scalar(select(User).where(User.email == normalized_address(email)))
 
 
 def _existing(email: str) -> User:
@@ -106,21 +107,21 @@ def all_users() -> list[User]:
 
 def deactivate(email: str) -> bool:
     """Close an account (its sessions end at their next request). False if it was already closed."""
-    user = _existing(email)
-    if not user.is_active:
-        return False
-    user.is_active = False
-    record("user.deactivate", "user", user.id, before={"is_active": True}, after={"is_active": False})
-    db.session.commit()
+    with write_transaction():
+        user = _existing(email)
+        if not user.is_active:
+            return False
+        user.is_active = False
+        record("user.deactivate", "user", user.id, before={"is_active": True}, after={"is_active": False})
     return True
 
 
 def set_password(email: str, password: str) -> None:
     """Replace a password; every session opened with the old one ends."""
-    user = _existing(email)
-    user.password_hash = _hashed(password)
-    record("user.password_change", "user", user.id)
-    db.session.commit()
+    with write_transaction():
+        user = _existing(email)
+        user.password_hash = _hashed(password)
+        record("user.password_change", "user", user.id)
 
 
 def staff_emails(role: str = "moderator") -> list[str]:
@@ -151,27 +152,27 @@ def log_in(email: str, password: str, network: str | None) -> User | None:
     elif not user.is_active:
         reason = "inactive_account"
     else:
-        user.last_login_dt = utcnow()
-        record("auth.login", "user", user.id, after={"network": network}, actor=user)
-        db.session.commit()
+        with write_transaction():
+            user.last_login_dt = utcnow()
+            record("auth.login", "user", user.id, after={"network": network}, actor=user)
         login_user(user, remember=False)
         session[SESSION_STARTED] = int(time.time())
         session[SESSION_CLIENT] = _client_fingerprint()
         return user
-    record(
-        "auth.login_failed",
-        "user" if user else None,
-        user.id if user else None,
-        after={"email": email.strip(), "reason": reason, "network": network},
-    )
-    db.session.commit()
+    with write_transaction():
+        record(
+            "auth.login_failed",
+            "user" if user else None,
+            user.id if user else None,
+            after={"email": email.strip(), "reason": reason, "network": network},
+        )
     return None
 
 
 def log_out() -> None:
     if current_user.is_authenticated:
-        record("auth.logout", "user", current_user.id)
-        db.session.commit()
+        with write_transaction():
+            record("auth.logout", "user", current_user.id)
     logout_user()
     session.pop(SESSION_STARTED, None)
     session.pop(SESSION_CLIENT, None)

@@ -5,10 +5,11 @@ from flask_login import current_user
 from petition.accounts import service
 from petition.accounts.access import role_required, safe_next
 from petition.accounts.forms import LoginForm
+from petition.core.email import canonical_email
 from petition.core.network import network_of
 from petition.extensions import limiter
 from petition.mail.service import outbox_counts
-from petition.signing.service import canonical_email, status_counts
+from petition.signing.service import status_counts
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
 

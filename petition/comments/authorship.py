@@ -10,18 +10,14 @@ import hmac
 import secrets
 
 from flask import current_app, g, request
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from petition.comments.models import Comment
+from petition.core.tokens import BadToken, make_token, read_token
 
 AUTHOR_COOKIE = "comments_mine"
 READER_COOKIE = "reader"
 KEEP = 30  # comments remembered per browser, newest first
 COOKIE_DAYS = 60
-
-
-def _serializer(salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def new_token() -> tuple[str, str]:
@@ -38,9 +34,9 @@ def tokens() -> dict[int, str]:
     """comment id → secret, as this browser's cookie holds them."""
     if "comment_tokens" not in g:
         try:
-            pairs = _serializer(AUTHOR_COOKIE).loads(request.cookies.get(AUTHOR_COOKIE, ""))
+            pairs = read_token(request.cookies.get(AUTHOR_COOKIE, ""), AUTHOR_COOKIE)
             g.comment_tokens = {int(comment_id): str(token) for comment_id, token in pairs}
-        except (BadSignature, ValueError, TypeError):
+        except (BadToken, ValueError, TypeError):
             g.comment_tokens = {}
     return g.comment_tokens
 
@@ -69,16 +65,16 @@ def _set(response, name: str, value: str) -> None:
 
 def remember(response, comment_id: int, token: str) -> None:
     kept = [(comment_id, token)] + [(cid, t) for cid, t in tokens().items() if cid != comment_id]
-    _set(response, AUTHOR_COOKIE, _serializer(AUTHOR_COOKIE).dumps(kept[:KEEP]))
+    _set(response, AUTHOR_COOKIE, make_token(kept[:KEEP], AUTHOR_COOKIE))
 
 
 def reader_key() -> tuple[str, bool]:
     """(this reader's key, whether it is new and must be set with set_reader_key)."""
     try:
-        return str(_serializer(READER_COOKIE).loads(request.cookies.get(READER_COOKIE, ""))), False
-    except (BadSignature, ValueError, TypeError):
+        return str(read_token(request.cookies.get(READER_COOKIE, ""), READER_COOKIE)), False
+    except (BadToken, ValueError, TypeError):
         return secrets.token_urlsafe(18), True
 
 
 def set_reader_key(response, key: str) -> None:
-    _set(response, READER_COOKIE, _serializer(READER_COOKIE).dumps(key))
+    _set(response, READER_COOKIE, make_token(key, READER_COOKIE))

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from petition.comments import service
 from petition.comments.models import Comment, CommentStatus
 from petition.core.time import utcnow
+from petition.core.transactions import write_transaction
 from petition.extensions import db
 from petition.petitions.models import Petition
 
@@ -122,32 +123,34 @@ class AlreadySeeded(Exception):
 
 def seed(petition: Petition) -> int:
     """Add the demonstration thread to a petition that has no comments yet; returns how many."""
-    existing = db.session.scalar(
-        select(func.count()).select_from(Comment).where(Comment.petition_id == petition.id)
-    )
-    if existing:
-        raise AlreadySeeded
-    posted: dict[str, Comment] = {}
-    start = utcnow() - timedelta(hours=len(THREAD) * 3)
-    for number, (key, answers, author, text, state) in enumerate(THREAD):
-        answered = posted[answers] if answers else None
-        if state == "official":
-            comment = service.official_reply(answered, text)
-        else:
-            comment, _token = service.post(
-                petition,
-                service.Draft(author_name=author, text=text, reply_to_id=answered.id if answered else None),
-                locale="fr",
-                ip=None,
-            )
-            if state != "pending":
-                service.decide(comment, CommentStatus.APPROVED)
-            if state == "featured":
-                service.set_featured(comment, True)
-        # Spread over the last hours, so that the thread reads in the order it was written.
-        comment.created_dt = start + timedelta(hours=3 * number)
-        if comment.decided_dt:
-            comment.decided_dt = comment.created_dt + timedelta(minutes=20)
-        posted[key] = comment
-        db.session.commit()
+    with write_transaction():
+        existing = db.session.scalar(
+            select(func.count()).select_from(Comment).where(Comment.petition_id == petition.id)
+        )
+        if existing:
+            raise AlreadySeeded
+        posted: dict[str, Comment] = {}
+        start = utcnow() - timedelta(hours=len(THREAD) * 3)
+        for number, (key, answers, author, text, state) in enumerate(THREAD):
+            answered = posted[answers] if answers else None
+            if state == "official":
+                comment = service.official_reply(answered, text)
+            else:
+                comment, _token = service.post(
+                    petition,
+                    service.Draft(
+                        author_name=author, text=text, reply_to_id=answered.id if answered else None
+                    ),
+                    locale="fr",
+                    ip=None,
+                )
+                if state != "pending":
+                    service.decide(comment, CommentStatus.APPROVED)
+                if state == "featured":
+                    service.set_featured(comment, True)
+            # Spread over the last hours, so that the thread reads in the order it was written.
+            comment.created_dt = start + timedelta(hours=3 * number)
+            if comment.decided_dt:
+                comment.decided_dt = comment.created_dt + timedelta(minutes=20)
+            posted[key] = comment
     return len(posted)

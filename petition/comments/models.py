@@ -1,7 +1,8 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petition.accounts.models import User
@@ -83,6 +84,23 @@ class Comment(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status == CommentStatus.APPROVED and not self.hidden_by_reports
+
+    @hybrid_property
+    def awaits_review(self) -> bool:
+        """No moderator has looked at this comment yet: it waits for a decision (pending), or it
+        was published at once on a post-moderated petition and no decision followed. The
+        committee's own replies never wait. Also a SQL condition: the one definition of it."""
+        return self.status == CommentStatus.PENDING or (
+            self.status == CommentStatus.APPROVED and self.decided_dt is None and not self.is_official
+        )
+
+    @awaits_review.inplace.expression
+    @classmethod
+    def _awaits_review_expression(cls):
+        return or_(
+            cls.status == CommentStatus.PENDING,
+            and_(cls.status == CommentStatus.APPROVED, cls.decided_dt.is_(None), cls.is_official.is_(False)),
+        )
 
     @property
     def thread_id(self) -> int:

@@ -2,12 +2,16 @@
 a mail when a reply to their comment is published, and can stop these mails from any of them.
 """
 
+from datetime import timedelta
+
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from petition.comments.models import Comment, ReplyNotifications
 from petition.core.time import utcnow
+from petition.core.tokens import BadToken, make_token, read_token
+from petition.core.transactions import write_transaction
+from petition.core.urls import absolute_url
 from petition.extensions import db
 from petition.mail import service as mail
 from petition.petitions import service as petitions
@@ -16,37 +20,21 @@ CONFIRM = "comment-notifications-confirm"
 STOP = "comment-notifications-stop"
 
 
-class BadLink(Exception):
-    def __init__(self, expired: bool = False):
-        super().__init__("expired" if expired else "invalid")
-        self.expired = expired
-
-
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
-
-
-def _url(endpoint: str, **values) -> str:
-    """An absolute link for a mail; moderators' actions and commands queue mail outside a request."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["BASE_URL"] + path
+BadLink = BadToken
 
 
 def load(token: str, purpose: str):
-    """The comment id (CONFIRM) or canonical address (STOP) that a mailed link stands for."""
-    max_age = current_app.config["CONFIRM_TOKEN_DAYS"] * 86400 if purpose == CONFIRM else None
-    try:
-        return _serializer(purpose).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise BadLink(expired=True) from None
-    except BadSignature:
-        raise BadLink from None
+    """The comment id (CONFIRM) or canonical address (STOP) that a mailed link stands for;
+    raises BadLink (expired=True for a confirmation link older than CONFIRM_TOKEN_DAYS)."""
+    max_age = timedelta(days=current_app.config["CONFIRM_TOKEN_DAYS"]) if purpose == CONFIRM else None
+    return read_token(token, purpose, max_age=max_age)
 
 
 def ask(comment: Comment) -> None:
-    """Mark the comment's address as waiting for confirmation and queue the mail that asks."""
+    """Mark the comment's address as waiting for confirmation and queue the mail that asks, in the
+    caller's transaction, unless its canonical mailbox had its day's share of mail."""
     comment.reply_notifications = ReplyNotifications.ASKED
-    if mail.sent_recently(comment.email_canonical) >= current_app.config["MAILS_PER_ADDRESS_PER_DAY"]:
+    if mail.daily_cap_reached(comment.email_canonical):
         return
     db.session.flush()
     mail.enqueue(
@@ -56,28 +44,28 @@ def ask(comment: Comment) -> None:
         locale=comment.locale,
         comment=comment,
         petition=petitions.localized(comment.petition, comment.locale),
-        confirm_url=_url("comments.confirm_notifications", token=_serializer(CONFIRM).dumps(comment.id)),
+        confirm_url=absolute_url("comments.confirm_notifications", token=make_token(comment.id, CONFIRM)),
     )
 
 
 def confirm(comment: Comment) -> None:
-    if comment.reply_notifications == ReplyNotifications.ASKED and comment.email:
-        comment.reply_notifications = ReplyNotifications.ON
-    db.session.commit()
+    with write_transaction():
+        if comment.reply_notifications == ReplyNotifications.ASKED and comment.email:
+            comment.reply_notifications = ReplyNotifications.ON
 
 
 def stop(email_canonical: str) -> None:
     """No more reply mails to this address, for any of its comments."""
-    db.session.execute(
-        update(Comment)
-        .where(
-            Comment.email_canonical == email_canonical,
-            Comment.reply_notifications.in_([ReplyNotifications.ASKED, ReplyNotifications.ON]),
+    with write_transaction():
+        db.session.execute(
+            update(Comment)
+            .where(
+                Comment.email_canonical == email_canonical,
+                Comment.reply_notifications.in_([ReplyNotifications.ASKED, ReplyNotifications.ON]),
+            )
+            .values(reply_notifications=ReplyNotifications.OFF)
+            .execution_options(synchronize_session=False)
         )
-        .values(reply_notifications=ReplyNotifications.OFF)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
 
 
 def wanted(email_canonical: str) -> bool:
@@ -113,6 +101,8 @@ def reply_published(reply: Comment) -> None:
         locale=answered.locale,
         reply=reply,
         petition=petitions.localized(reply.petition, answered.locale),
-        reply_url=_url("comments.permalink", comment_id=reply.id),
-        stop_url=_url("comments.stop_notifications", token=_serializer(STOP).dumps(answered.email_canonical)),
+        reply_url=absolute_url("comments.permalink", comment_id=reply.id),
+        stop_url=absolute_url(
+            "comments.stop_notifications", token=make_token(answered.email_canonical, STOP)
+        ),
     )

@@ -22,13 +22,15 @@ from petition.comments.models import (
     ReportReason,
     WordKind,
 )
+from petition.core.email import canonical_email
+from petition.core.network import hash_ip
 from petition.core.text import has_link
 from petition.core.time import utcnow
+from petition.core.transactions import write_transaction
 from petition.database import insert_missing
 from petition.extensions import db
 from petition.moderation import digest
 from petition.petitions.models import CommentModeration, Petition
-from petition.signing.service import canonical_email, hash_ip
 
 
 class Refused(Exception):
@@ -107,63 +109,63 @@ def post(
     owned_ids: frozenset[int] | set[int] = frozenset(),
 ) -> tuple[Comment, str]:
     """Record a comment or a reply; returns it with the secret its author's browser keeps."""
-    answered = parent = None
-    if draft.reply_to_id is not None:
-        answered, parent = _place_reply(petition, draft.reply_to_id, owned_ids)
+    with write_transaction():
+        answered = parent = None
+        if draft.reply_to_id is not None:
+            answered, parent = _place_reply(petition, draft.reply_to_id, owned_ids)
 
-    if robot_signal == "honeypot":
-        status, hold_reason = CommentStatus.SPAM, "honeypot"
-    else:
-        held_for = _check_words(draft.author_name, draft.text)
-        hold_reason = robot_signal or held_for
-        published_at_once = petition.comment_moderation == CommentModeration.POST and hold_reason is None
-        status = CommentStatus.APPROVED if published_at_once else CommentStatus.PENDING
+        if robot_signal == "honeypot":
+            status, hold_reason = CommentStatus.SPAM, "honeypot"
+        else:
+            held_for = _check_words(draft.author_name, draft.text)
+            hold_reason = robot_signal or held_for
+            published_at_once = petition.comment_moderation == CommentModeration.POST and hold_reason is None
+            status = CommentStatus.APPROVED if published_at_once else CommentStatus.PENDING
 
-    token, token_hash = new_token()
-    comment = Comment(
-        petition=petition,
-        parent=parent,
-        root_id=parent.thread_id if parent else None,
-        reply_to=answered,
-        depth=parent.depth + 1 if parent else 0,
-        author_name=draft.author_name,
-        text=draft.text,
-        status=status,
-        hold_reason=hold_reason,
-        edit_token_hash=token_hash,
-        locale=locale,
-        ip_hash=hash_ip(ip),
-    )
-    db.session.add(comment)
-    if draft.email and status != CommentStatus.SPAM:
-        comment.email = draft.email
-        comment.email_canonical = canonical_email(draft.email)
-        notifications.ask(comment)
-    if comment.is_public:
-        _refresh(comment)
-    else:
-        db.session.flush()  # held back: the public listing and counts stay as they are
-    if status == CommentStatus.PENDING:
-        digest.notify_if_due()
-    db.session.commit()
+        token, token_hash = new_token()
+        comment = Comment(
+            petition=petition,
+            parent=parent,
+            root_id=parent.thread_id if parent else None,
+            reply_to=answered,
+            depth=parent.depth + 1 if parent else 0,
+            author_name=draft.author_name,
+            text=draft.text,
+            status=status,
+            hold_reason=hold_reason,
+            edit_token_hash=token_hash,
+            locale=locale,
+            ip_hash=hash_ip(ip),
+        )
+        db.session.add(comment)
+        if draft.email and status != CommentStatus.SPAM:
+            comment.email = draft.email
+            comment.email_canonical = canonical_email(draft.email)
+            notifications.ask(comment)
+        if comment.is_public:
+            _refresh(comment)
+        else:
+            db.session.flush()  # held back: the public listing and counts stay as they are
+        if status == CommentStatus.PENDING:
+            digest.notify_if_due()
     return comment, token
 
 
 def edit(comment: Comment, author_name: str, text: str) -> None:
     """The author's correction. It goes back through moderation, so that an approved comment
     cannot be turned into something a moderator never saw."""
-    if not still_editable(comment):
-        raise Refused(edit_closed_message())
-    comment.hold_reason = _check_words(author_name, text)
-    comment.author_name = author_name
-    comment.text = text
-    comment.edited_dt = utcnow()
-    if comment.status == CommentStatus.APPROVED:
-        comment.status = CommentStatus.PENDING
-        comment.decided_dt = None
-    _refresh(comment)
-    digest.notify_if_due()
-    db.session.commit()
+    with write_transaction():
+        if not still_editable(comment):
+            raise Refused(edit_closed_message())
+        comment.hold_reason = _check_words(author_name, text)
+        comment.author_name = author_name
+        comment.text = text
+        comment.edited_dt = utcnow()
+        if comment.status == CommentStatus.APPROVED:
+            comment.status = CommentStatus.PENDING
+            comment.decided_dt = None
+        _refresh(comment)
+        digest.notify_if_due()
 
 
 def edit_closed_message():
@@ -175,15 +177,15 @@ def edit_closed_message():
 
 def delete_by_author(comment: Comment) -> None:
     """The author takes the comment back: what they wrote and their address are erased."""
-    if not still_editable(comment):
-        raise Refused(edit_closed_message())
-    comment.status = CommentStatus.DELETED
-    comment.text = ""
-    comment.email = comment.email_canonical = None
-    comment.reply_notifications = None
-    comment.edited_dt = utcnow()
-    _refresh(comment)
-    db.session.commit()
+    with write_transaction():
+        if not still_editable(comment):
+            raise Refused(edit_closed_message())
+        comment.status = CommentStatus.DELETED
+        comment.text = ""
+        comment.email = comment.email_canonical = None
+        comment.reply_notifications = None
+        comment.edited_dt = utcnow()
+        _refresh(comment)
 
 
 def report(
@@ -193,28 +195,28 @@ def report(
 
     Past COMMENT_REPORTS_TO_HIDE open reports the comment is hidden until a moderator decides.
     """
-    db.session.add(
-        CommentReport(
-            comment_id=comment.id,
-            reason=reason,
-            note=note or None,
-            reader_key=reader_key,
-            ip_hash=hash_ip(ip),
+    with write_transaction():
+        db.session.add(
+            CommentReport(
+                comment_id=comment.id,
+                reason=reason,
+                note=note or None,
+                reader_key=reader_key,
+                ip_hash=hash_ip(ip),
+            )
         )
-    )
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        return False
-    if (
-        not comment.hidden_by_reports
-        and open_reports(comment.id) >= current_app.config["COMMENT_REPORTS_TO_HIDE"]
-    ):
-        comment.hidden_by_reports = True
-        _refresh(comment)
-        digest.notify_if_due()
-    db.session.commit()
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            return False
+        if (
+            not comment.hidden_by_reports
+            and open_reports(comment.id) >= current_app.config["COMMENT_REPORTS_TO_HIDE"]
+        ):
+            comment.hidden_by_reports = True
+            _refresh(comment)
+            digest.notify_if_due()
     return True
 
 

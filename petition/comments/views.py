@@ -8,12 +8,12 @@ from petition.comments import authorship, notifications, service, threads
 from petition.comments.forms import CommentForm, EditForm, ReportForm
 from petition.comments.models import Comment, CommentStatus, ReportReason
 from petition.core.pages import shared_page
-from petition.database import BIG_ID_MAX
+from petition.database import id_rule
 from petition.extensions import csrf, db, limiter
 from petition.petitions import service as petitions
 
 bp = Blueprint("comments", __name__)
-COMMENT_ID = f"<int(max={BIG_ID_MAX}):comment_id>"
+COMMENT_ID = id_rule("comment_id")
 
 
 def _comment_limit() -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 
 from petition.comments.models import ModeratedWord, WordKind
 from petition.core import microcache
+from petition.core.transactions import write_transaction
 from petition.extensions import db
 
 DEFAULT_WORDS = {
@@ -130,8 +131,8 @@ def replace(kind: WordKind, words: list[str]) -> None:
 
 def ensure_defaults() -> None:
     """Seed the lists on a new database; lists an admin has edited are left as they are."""
-    if db.session.scalar(select(func.count()).select_from(ModeratedWord)):
-        return
-    for kind, words in DEFAULT_WORDS.items():
-        replace(kind, words)
-    db.session.commit()
+    with write_transaction():
+        if db.session.scalar(select(func.count()).select_from(ModeratedWord)):
+            return
+        for kind, words in DEFAULT_WORDS.items():
+            replace(kind, words)

@@ -1,5 +1,6 @@
 """What every public form shares: two robot traps, and the checks on what visitors type."""
 
+import re
 import time
 from functools import cache, lru_cache
 
@@ -9,13 +10,14 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
+from petition.core.email import NotPlainMailbox, plain_mailbox
 from petition.core.text import forbidden_characters, has_letter
+from petition.core.tokens import BadToken, make_token, read_token
 
 
 @cache
@@ -46,22 +48,19 @@ class GuardedForm(FlaskForm):
         if not self.started.data:
             self.restart_timer()
 
-    def _timer(self) -> URLSafeSerializer:
-        return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=self.timer_salt)
-
     def restart_timer(self) -> None:
-        self.started.data = self._timer().dumps(time.time())
+        self.started.data = make_token(time.time(), self.timer_salt)
 
     def seconds_taken(self) -> float | None:
         try:
             started = self._started_at(self.started.data or "")
-        except (BadSignature, ValueError, TypeError):
+        except (BadToken, ValueError, TypeError):
             return None
         return time.time() - started
 
     def _started_at(self, signed: str) -> float:
         if self._checked_timer[0] != signed:
-            self._checked_timer = (signed, float(self._timer().loads(signed)))
+            self._checked_timer = (signed, float(read_token(signed, self.timer_salt)))
         return self._checked_timer[1]
 
     def sent_too_fast(self, min_seconds: float) -> bool:
@@ -92,26 +91,35 @@ def person_name(form, field):
         raise ValidationError(_l("Écrivez un nom avec des lettres."))
 
 
-@lru_cache(maxsize=256)
-def normalized_email(address: str) -> str:
-    """The address as email-validator normalises it (syntax only); raises EmailNotValidError.
-
-    Remembered for a while: a signature checks the typed address, then derives its canonical
-    form from the result, and the second check must not cost as much as the first.
-    """
-    return validate_email(address, check_deliverability=False).normalized
+# What a mailbox written with a name, a comment or quotes has, and a plain address does not.
+_NOT_PLAIN = re.compile(r'["()<>]')
 
 
 def email_address(form, field):
-    """Normalises a valid address in place; an empty field is left to DataRequired/Optional."""
+    """Normalises a valid plain mailbox in place; an empty field is left to DataRequired/Optional.
+
+    The value typed stays in the field when it is refused, so the visitor can correct it.
+    """
     if not field.data:
         return
     try:
+        field.data = plain_mailbox(field.data)
         if current_app.config.get("EMAIL_CHECK_DELIVERABILITY", False):
-            field.data = validate_email(field.data, check_deliverability=True).normalized
-        else:
-            field.data = normalized_email(field.data)
-    except EmailNotValidError:
+            validate_email(field.data, check_deliverability=True)
+    except NotPlainMailbox:
+        raise ValidationError(
+            _l(
+                "Écrivez l'adresse seule, telle qu'elle s'écrit, sans codage « =?…?= ». Exemple : prenom.nom@exemple.fr"
+            )
+        ) from None
+    except EmailNotValidError as error:
+        if _NOT_PLAIN.search(field.data):
+            raise ValidationError(
+                _l(
+                    "Écrivez l'adresse seule : sans nom, guillemets, parenthèses ni chevrons. "
+                    "Exemple : prenom.nom@exemple.fr"
+                )
+            ) from error
         raise ValidationError(
             _l("Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr")
         ) from None

@@ -1,4 +1,9 @@
+"""Client networks: what we keep of an address, and how rate limits group clients."""
+
+import hashlib
 import ipaddress
+
+from flask import current_app, request
 
 
 def network_of(address: str | None) -> str | None:
@@ -10,3 +15,35 @@ def network_of(address: str | None) -> str | None:
     except ValueError:
         return None
     return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}", strict=False))
+
+
+def hash_ip(address: str | None) -> str | None:
+    """A keyed hash (32 hex digits) of the address's network (/24 or /48), never the address itself."""
+    network = network_of(address)
+    if network is None:
+        return None
+    key = current_app.config["SECRET_KEY"].encode()
+    return hashlib.blake2b(network.encode(), key=key[:64], digest_size=16).hexdigest()
+
+
+def client_key(address: str | None) -> str:
+    """Who a rate limit counts: an IPv4 client by its address, an IPv6 client by its /64.
+
+    An IPv6 subscriber is usually given a whole /64 (RFC 6177 §2, RFC 7421) and picks addresses in
+    it at will, so counting addresses would let one person through a limit as many times as they
+    like. An IPv4-mapped IPv6 address counts as the IPv4 address.
+    """
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def rate_limit_key() -> str:
+    """The key of every per-client rate limit (Flask-Limiter's key_func): see `client_key`."""
+    return client_key(request.remote_addr)

@@ -1,6 +1,7 @@
 """The confirmed count of a petition: exact, cheap to read, and without a row every writer locks."""
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, text
@@ -55,29 +56,20 @@ class Reconciliation:
         }
 
 
-def reconcile(petition_id: int, repair: bool = False) -> Reconciliation:
-    """Compare the shards with a real count of confirmed signatures; optionally rewrite them.
+def reconcile(
+    petition_id: int, count_actual: Callable[[int], dict[str, int]], repair: bool = False
+) -> Reconciliation:
+    """Compare the shards with a real count ({country: n}, from `count_actual(petition_id)`, the
+    signing feature's count of the signatures that count); optionally rewrite them, in the
+    caller's transaction.
 
     When repairing on PostgreSQL the shards are locked first, so that confirmations made during
     the repair wait for it instead of slipping between the real count and the rewrite.
     """
-    from petition.signing.models import Signature, SignatureStatus
-
     if repair and db.engine.dialect.name == "postgresql":
         db.session.execute(text("LOCK TABLE count_shards IN SHARE ROW EXCLUSIVE MODE"))
 
-    actual = {
-        country: n
-        for country, n in db.session.execute(
-            select(Signature.country, func.count())
-            .where(
-                Signature.petition_id == petition_id,
-                Signature.status == SignatureStatus.CONFIRMED,
-                Signature.flag_reason.is_(None),
-            )
-            .group_by(Signature.country)
-        )
-    }
+    actual = count_actual(petition_id)
     result = Reconciliation(petition_id, by_country(petition_id), actual)
     if repair and result.differences:
         db.session.execute(delete(CountShard).where(CountShard.petition_id == petition_id))

@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, insert, or_, select
 
 from petition.core.time import utcnow
+from petition.core.transactions import write_transaction
 from petition.extensions import db
 from petition.mail.models import OutboxMail
 from petition.mail.transport import PermanentFailure, transport_for
@@ -129,6 +130,13 @@ def sent_recently(recipient_key: str, since: timedelta = timedelta(days=1)) -> i
     )
 
 
+def daily_cap_reached(recipient_key: str) -> bool:
+    """Whether this canonical mailbox (core.email.canonical_email) was queued its day's share,
+    MAILS_PER_ADDRESS_PER_DAY mails in the last 24 hours: the one cap every feature that mails an
+    address a visitor typed applies, so that no form can be used to flood someone's inbox."""
+    return sent_recently(recipient_key) >= current_app.config["MAILS_PER_ADDRESS_PER_DAY"]
+
+
 def build_message(mail: OutboxMail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
@@ -147,23 +155,24 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claim(limit: int, now: datetime) -> list[int]:
-    """Mark due mails as taken for a while, so that parallel senders never pick the same one."""
-    rows = db.session.scalars(
-        select(OutboxMail)
-        .where(
-            OutboxMail.sent_dt.is_(None),
-            OutboxMail.failed_dt.is_(None),
-            OutboxMail.next_attempt_dt <= now,
-            or_(OutboxMail.claimed_until_dt.is_(None), OutboxMail.claimed_until_dt < now),
-        )
-        .order_by(OutboxMail.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    for row in rows:
-        row.claimed_until_dt = now + CLAIM
-    ids = [row.id for row in rows]
-    db.session.commit()
+    """Mark due mails as taken for a while (a write transaction), so that parallel senders never
+    pick the same one."""
+    with write_transaction():
+        rows = db.session.scalars(
+            select(OutboxMail)
+            .where(
+                OutboxMail.sent_dt.is_(None),
+                OutboxMail.failed_dt.is_(None),
+                OutboxMail.next_attempt_dt <= now,
+                or_(OutboxMail.claimed_until_dt.is_(None), OutboxMail.claimed_until_dt < now),
+            )
+            .order_by(OutboxMail.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for row in rows:
+            row.claimed_until_dt = now + CLAIM
+        ids = [row.id for row in rows]
     return ids
 
 
@@ -177,39 +186,39 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
         transport = transport_for(current_app.config["MAIL_URL"])
         with transport:
             for mail_id in ids:
-                mail = db.session.get(OutboxMail, mail_id)
-                if not _composed(mail):
-                    postponed += 1
-                    continue
-                try:
-                    transport.send(build_message(mail))
-                except PermanentFailure as error:
-                    mail.failed_dt = utcnow()
-                    mail.last_error = str(error)[:500]
-                    postponed += 1
-                except (smtplib.SMTPException, OSError) as error:
-                    _postpone(mail, error)
-                    postponed += 1
-                else:
-                    mail.sent_dt = utcnow()
-                    mail.attempts += 1
-                    sent += 1
-                mail.claimed_until_dt = None
-                db.session.commit()
+                with write_transaction():
+                    mail = db.session.get(OutboxMail, mail_id)
+                    if not _composed(mail):
+                        postponed += 1
+                        continue
+                    try:
+                        transport.send(build_message(mail))
+                    except PermanentFailure as error:
+                        mail.failed_dt = utcnow()
+                        mail.last_error = str(error)[:500]
+                        postponed += 1
+                    except (smtplib.SMTPException, OSError) as error:
+                        _postpone(mail, error)
+                        postponed += 1
+                    else:
+                        mail.sent_dt = utcnow()
+                        mail.attempts += 1
+                        sent += 1
+                    mail.claimed_until_dt = None
     except (smtplib.SMTPException, OSError) as error:
         log.warning("mail server unavailable: %s", error)
-        db.session.rollback()
-        for mail in db.session.scalars(
-            select(OutboxMail).where(OutboxMail.id.in_(ids), OutboxMail.sent_dt.is_(None))
-        ):
-            _postpone(mail, error)
-            postponed += 1
-        db.session.commit()
+        with write_transaction():
+            for mail in db.session.scalars(
+                select(OutboxMail).where(OutboxMail.id.in_(ids), OutboxMail.sent_dt.is_(None))
+            ):
+                _postpone(mail, error)
+                postponed += 1
     return sent, postponed
 
 
 def _composed(mail: OutboxMail) -> bool:
-    """Write the mail's text if it waits for it; a mail that cannot be written is set aside, committed."""
+    """Write the mail's text if it waits for it; a mail that cannot be written is set aside, in the
+    caller's transaction."""
     try:
         if compose(mail):
             return True
@@ -221,7 +230,6 @@ def _composed(mail: OutboxMail) -> bool:
         mail = db.session.get(OutboxMail, mail.id)
         _postpone(mail, error)
     mail.claimed_until_dt = None
-    db.session.commit()
     return False
 
 

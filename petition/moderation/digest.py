@@ -7,7 +7,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from petition.accounts.service import staff_emails
+from petition.core.email import canonical_email
 from petition.core.time import utcnow
+from petition.core.urls import absolute_url
 from petition.database import insert_missing
 from petition.extensions import db
 from petition.mail import service as mail
@@ -32,13 +34,11 @@ def notify_if_due() -> bool:
     if not recipients:
         return False
     waiting = queue.counts()
-    queue_url = current_app.config["BASE_URL"] + current_app.url_map.bind("localhost").build(
-        "moderation.pending"
-    )
+    queue_url = absolute_url("moderation.pending")
     for address in recipients:
         mail.enqueue(
             recipient=address,
-            recipient_key=address.casefold(),
+            recipient_key=canonical_email(address),
             template="moderation/digest",
             locale=current_app.config["BABEL_DEFAULT_LOCALE"],
             waiting=waiting,

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from petition.comments.models import Comment, CommentReport, CommentStatus
 from petition.core.time import utcnow
@@ -15,11 +15,6 @@ PER_PAGE = 100
 RECENT = timedelta(days=7)
 OTHERS_SHOWN = 5
 
-# Published at once on a post-moderated petition, and not yet looked at by a moderator.
-_UNREVIEWED = and_(
-    Comment.status == CommentStatus.APPROVED, Comment.decided_dt.is_(None), Comment.is_official.is_(False)
-)
-_WAITING = or_(Comment.status == CommentStatus.PENDING, _UNREVIEWED)
 _OPEN_REPORTS = (
     select(CommentReport.comment_id, func.count().label("reports"))
     .where(CommentReport.resolved_dt.is_(None))
@@ -47,7 +42,7 @@ class Item:
 
 
 def counts() -> Counts:
-    pending = db.session.scalar(select(func.count()).select_from(Comment).where(_WAITING))
+    pending = db.session.scalar(select(func.count()).select_from(Comment).where(Comment.awaits_review))
     reported = db.session.scalar(
         select(func.count())
         .select_from(Comment)
@@ -61,7 +56,7 @@ def pending(page: int = 1) -> list[Item]:
     """Oldest first: whoever waited longest is answered first."""
     comments = db.session.scalars(
         select(Comment)
-        .where(_WAITING)
+        .where(Comment.awaits_review)
         .order_by(Comment.created_dt, Comment.id)
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)
@@ -97,11 +92,7 @@ def decided(page: int = 1) -> list[Item]:
 def holds(queue_name: str, comment: Comment) -> bool:
     """Whether the comment still belongs to that list after an action."""
     if queue_name == "pending":
-        return comment.status == CommentStatus.PENDING or (
-            comment.status == CommentStatus.APPROVED
-            and comment.decided_dt is None
-            and not comment.is_official
-        )
+        return comment.awaits_review
     if queue_name == "reported":
         has_open_report = db.session.scalar(
             select(CommentReport.id)

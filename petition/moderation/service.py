@@ -10,6 +10,7 @@ from petition.audit import service as audit
 from petition.comments import service as comments
 from petition.comments import words
 from petition.comments.models import Comment, CommentStatus, RejectReason, WordKind
+from petition.core.transactions import write_transaction
 from petition.extensions import db
 from petition.petitions.models import CommentModeration, Petition
 
@@ -39,83 +40,83 @@ def act(
     Comments are taken in id order, so that two moderators acting on overlapping selections lock
     them in the same order.
     """
-    changed = []
-    for comment_id in sorted(set(comment_ids)):
-        comment = db.session.get(Comment, comment_id)
-        if comment is None or comment.is_official:
-            continue
-        before = comment.moderation_state()
-        note = None
-        if action in (Action.FEATURE, Action.UNFEATURE):
-            comments.set_featured(comment, action == Action.FEATURE, by=moderator)
-        else:
-            if action == Action.REJECT:
-                note = (reason or RejectReason.RULES).value
-            comments.decide(comment, _DECISIONS[action], note, by=moderator)
-        audit.record(
-            f"comment.{action.value}",
-            "comment",
-            comment.id,
-            before=before,
-            after=comment.moderation_state(),
-            note=note,
-            actor=moderator,
-        )
-        changed.append(comment)
-    db.session.commit()
+    with write_transaction():
+        changed = []
+        for comment_id in sorted(set(comment_ids)):
+            comment = db.session.get(Comment, comment_id)
+            if comment is None or comment.is_official:
+                continue
+            before = comment.moderation_state()
+            note = None
+            if action in (Action.FEATURE, Action.UNFEATURE):
+                comments.set_featured(comment, action == Action.FEATURE, by=moderator)
+            else:
+                if action == Action.REJECT:
+                    note = (reason or RejectReason.RULES).value
+                comments.decide(comment, _DECISIONS[action], note, by=moderator)
+            audit.record(
+                f"comment.{action.value}",
+                "comment",
+                comment.id,
+                before=before,
+                after=comment.moderation_state(),
+                note=note,
+                actor=moderator,
+            )
+            changed.append(comment)
     return changed
 
 
 def official_reply(answered: Comment, text: str, moderator: User) -> Comment:
-    before = answered.moderation_state()
-    reply = comments.official_reply(answered, text, by=moderator)
-    if answered.moderation_state() != before:
+    with write_transaction():
+        before = answered.moderation_state()
+        reply = comments.official_reply(answered, text, by=moderator)
+        if answered.moderation_state() != before:
+            audit.record(
+                "comment.approve",
+                "comment",
+                answered.id,
+                before=before,
+                after=answered.moderation_state(),
+                actor=moderator,
+            )
+        db.session.flush()
         audit.record(
-            "comment.approve",
+            "comment.official_reply",
             "comment",
-            answered.id,
-            before=before,
-            after=answered.moderation_state(),
+            reply.id,
+            after={**reply.moderation_state(), "in_reply_to": answered.id, "text": text},
             actor=moderator,
         )
-    db.session.flush()
-    audit.record(
-        "comment.official_reply",
-        "comment",
-        reply.id,
-        after={**reply.moderation_state(), "in_reply_to": answered.id, "text": text},
-        actor=moderator,
-    )
-    db.session.commit()
     return reply
 
 
 def save_words(suspect: list[str], banned: list[str]) -> bool:
     """Replace both lists (as words.parse gives them); False when nothing changed."""
-    before = {kind.value: words.listed(kind) for kind in WordKind}
-    after = {WordKind.SUSPECT.value: suspect, WordKind.BANNED.value: banned}
-    if before == after:
-        return False
-    for kind in WordKind:
-        words.replace(kind, after[kind.value])
-    audit.record("comment_words.update", "comment_words", None, before=before, after=after)
-    db.session.commit()
+    with write_transaction():
+        before = {kind.value: words.listed(kind) for kind in WordKind}
+        after = {WordKind.SUSPECT.value: suspect, WordKind.BANNED.value: banned}
+        if before == after:
+            return False
+        for kind in WordKind:
+            words.replace(kind, after[kind.value])
+        audit.record("comment_words.update", "comment_words", None, before=before, after=after)
     return True
 
 
 def set_moderation(petition: Petition, mode: CommentModeration) -> None:
-    if petition.comment_moderation == mode:
-        return
-    before = {"comment_moderation": petition.comment_moderation.value}
-    petition.comment_moderation = mode
-    audit.record(
-        "petition.comment_moderation",
-        "petition",
-        petition.id,
-        before=before,
-        after={"comment_moderation": mode.value},
-    )
-    db.session.commit()
+    with write_transaction():
+        if petition.comment_moderation == mode:
+            return
+        before = {"comment_moderation": petition.comment_moderation.value}
+        petition.comment_moderation = mode
+        audit.record(
+            "petition.comment_moderation",
+            "petition",
+            petition.id,
+            before=before,
+            after={"comment_moderation": mode.value},
+        )
 
 
 def petitions() -> list[Petition]:

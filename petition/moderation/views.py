@@ -7,8 +7,7 @@ from petition.accounts.access import role_required
 from petition.comments import labels, words
 from petition.comments import service as comments
 from petition.comments.models import Comment, RejectReason, WordKind
-from petition.comments.views import COMMENT_ID
-from petition.database import parse_id
+from petition.database import id_rule, parse_id
 from petition.extensions import db
 from petition.moderation import queue, service
 from petition.moderation.forms import ModerationModeForm, OfficialReplyForm, WordListsForm, reject_choices
@@ -126,7 +125,7 @@ def act():
     return redirect(url_for(f"moderation.{queue_name}"), code=303)
 
 
-@bp.route(f"/comments/{COMMENT_ID}/reply", methods=["GET", "POST"])
+@bp.route(f"/comments/{id_rule('comment_id')}/reply", methods=["GET", "POST"])
 @role_required("moderator")
 def reply(comment_id: int):
     comment = db.session.get(Comment, comment_id) or abort(404)

@@ -3,6 +3,7 @@
 from flask import current_app
 from sqlalchemy import select
 
+from petition.core.transactions import write_transaction
 from petition.extensions import db
 from petition.petitions import service
 from petition.petitions.models import Petition, PetitionTranslation
@@ -51,34 +52,33 @@ Que les abonnés privés de service soient tenus informés et dédommagés."""
 
 
 def ensure_kleema_petition() -> Petition:
-    petition = db.session.scalar(select(Petition).where(Petition.slug == SLUG))
-    if petition is None:
-        petition = Petition(
-            slug=SLUG,
-            title=TITLE,
-            summary=SUMMARY,
-            addressee=ADDRESSEE,
-            letter=LETTER,
-            background=BACKGROUND,
-            demands=DEMANDS,
-            goal=current_app.config["PETITION_GOAL"],
-            is_open=True,
-            is_featured=True,
-        )
-        db.session.add(petition)
-        db.session.commit()
+    with write_transaction():
+        petition = db.session.scalar(select(Petition).where(Petition.slug == SLUG))
+        if petition is None:
+            petition = Petition(
+                slug=SLUG,
+                title=TITLE,
+                summary=SUMMARY,
+                addressee=ADDRESSEE,
+                letter=LETTER,
+                background=BACKGROUND,
+                demands=DEMANDS,
+                goal=current_app.config["PETITION_GOAL"],
+                is_open=True,
+                is_featured=True,
+            )
+            db.session.add(petition)
     _ensure_translations(petition)
     return petition
 
 
 def _ensure_translations(petition: Petition) -> None:
     """Add the translations a database does not have yet; never overwrite one edited since."""
-    missing = [
-        locale
-        for locale in TRANSLATIONS
-        if db.session.get(PetitionTranslation, (petition.id, locale)) is None
-    ]
-    for locale in missing:
-        service.save_translation(petition, locale, **TRANSLATIONS[locale])
-    if missing:
-        db.session.commit()
+    with write_transaction():
+        missing = [
+            locale
+            for locale in TRANSLATIONS
+            if db.session.get(PetitionTranslation, (petition.id, locale)) is None
+        ]
+        for locale in missing:
+            service.save_translation(petition, locale, **TRANSLATIONS[locale])

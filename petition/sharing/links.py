@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from flask import current_app, url_for
 from flask_babel import gettext as _
 
+from petition.core.urls import absolute_url
 from petition.petitions.models import Petition
 
 # The order of the share bar: WhatsApp first, it is how the families talk.
@@ -58,7 +58,7 @@ class ShareBar:
 
 
 def petition_url(petition: Petition) -> str:
-    return current_app.config["BASE_URL"] + url_for("petitions.show", slug=petition.slug)
+    return absolute_url("petitions.show", slug=petition.slug)
 
 
 def landing_url(petition: Petition, source: str | None = None, ref: str | None = None) -> str:

@@ -4,20 +4,23 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import request, session
 from sqlalchemy import case, delete, func, insert, select
 
+from petition.core.transactions import write_transaction
+from petition.core.urls import absolute_url
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.petitions.models import Petition
 from petition.sharing import links
 from petition.sharing.models import ReferralLink, SignatureSource
-from petition.signing.models import Signature, SignatureStatus
+from petition.signing.models import Signature
 
 CODE = re.compile(r"[A-Za-z0-9_-]{6,16}")
 FIRST_TOUCH_COOKIE = "first_touch"
 FIRST_TOUCH_DAYS = 30
 REFERRAL_STATS = "referral-stats"
+SESSION_CODES = "referral_codes"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,13 @@ def link_of(signature: Signature) -> ReferralLink:
         link = ReferralLink(petition_id=signature.petition_id, signature_id=signature.id, code=new_code())
         db.session.add(link)
         db.session.flush()
+    return link
+
+
+def personal_link(signature: Signature) -> ReferralLink:
+    """The signature's personal link, created on first use (a write transaction)."""
+    with write_transaction():
+        link = link_of(signature)
     return link
 
 
@@ -104,20 +114,31 @@ def record_signing(
     return code
 
 
-def code_for_thanks(petition: Petition, code: str | None, remembered: str | None) -> str:
-    """The code shown after signing, never another signer's.
+def unowned_code(petition_id: int) -> str:
+    """A new personal link that belongs to nobody, in the caller's transaction: what the thank-you
+    page shows when the address had already signed, so that it looks as for a new signature
+    (and costs the same INSERT as a new signature's link)."""
+    code = new_code()
+    db.session.connection().execute(
+        _INSERT_LINK, {"petition_id": petition_id, "signature_id": None, "code": code}
+    )
+    return code
 
-    When the address had already signed, the page must look the same as for a new signature,
-    so it shows the code this browser was given before, or a new link that belongs to nobody.
-    """
-    if code is not None:
-        return code
-    if remembered:
-        return remembered
-    orphan = ReferralLink(petition_id=petition.id, signature_id=None, code=new_code())
-    db.session.add(orphan)
-    db.session.commit()
-    return orphan.code
+
+# What this browser remembers: where it first came from, and the code it was shown after signing.
+
+
+def first_touch() -> FirstTouch | None:
+    return FirstTouch.from_cookie(request.cookies.get(FIRST_TOUCH_COOKIE))
+
+
+def remember_code(petition: Petition, code: str) -> None:
+    """Tie the code shown on the thank-you page to this browser's session."""
+    session[SESSION_CODES] = dict(session.get(SESSION_CODES) or {}) | {petition.slug: code}
+
+
+def remembered_code(petition: Petition) -> str | None:
+    return (session.get(SESSION_CODES) or {}).get(petition.slug)
 
 
 def personal_url(petition: Petition, code: str) -> str:
@@ -126,11 +147,7 @@ def personal_url(petition: Petition, code: str) -> str:
 
 def stats_url(token: str, lang: str | None = None) -> str:
     """The private page of a personal link; the token is signing's, for REFERRAL_STATS."""
-    return current_app.config["BASE_URL"] + url_for("sharing.referral_stats", token=token, lang=lang)
-
-
-def _counted():
-    return (Signature.status == SignatureStatus.CONFIRMED) & Signature.flag_reason.is_(None)
+    return absolute_url("sharing.referral_stats", token=token, lang=lang)
 
 
 def confirmed_through(link: ReferralLink) -> int:
@@ -139,7 +156,7 @@ def confirmed_through(link: ReferralLink) -> int:
         select(func.count())
         .select_from(SignatureSource)
         .join(Signature, Signature.id == SignatureSource.signature_id)
-        .where(SignatureSource.referral_link_id == link.id, _counted())
+        .where(SignatureSource.referral_link_id == link.id, Signature.counts)
     )
 
 
@@ -178,7 +195,7 @@ def top_referrers(petition_id: int, limit: int = 20) -> list[Referrer]:
         .join(Signature, Signature.id == SignatureSource.signature_id)
         .join(ReferralLink, ReferralLink.id == SignatureSource.referral_link_id)
         .outerjoin(owner, owner.id == ReferralLink.signature_id)
-        .where(ReferralLink.petition_id == petition_id, _counted())
+        .where(ReferralLink.petition_id == petition_id, Signature.counts)
         .group_by(ReferralLink.id, ReferralLink.code, owner.id)
         .order_by(func.count().desc(), ReferralLink.code)
         .limit(limit)
@@ -200,7 +217,7 @@ def channel_counts(petition_id: int) -> list[ChannelCount]:
         select(
             SignatureSource.channel,
             func.count(),
-            func.coalesce(func.sum(case((_counted(), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Signature.counts, 1), else_=0)), 0),
         )
         .join(Signature, Signature.id == SignatureSource.signature_id)
         .where(Signature.petition_id == petition_id, SignatureSource.channel.is_not(None))
@@ -218,7 +235,7 @@ def report(petition: Petition) -> SharingReport:
         .where(
             Signature.petition_id == petition.id,
             SignatureSource.referral_link_id.is_not(None),
-            _counted(),
+            Signature.counts,
         )
     )
     return SharingReport(

@@ -8,13 +8,15 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import segno
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 
 from petition.core.time import utcnow
+from petition.core.transactions import write_transaction
+from petition.core.urls import absolute_url
 from petition.counting import service as counting
 from petition.database import upsert
 from petition.extensions import db
@@ -108,20 +110,16 @@ def _cached(key: str, version: str, count: int, draw, locale: str) -> ShareImage
         return stored
     with force_locale(locale):
         text = replace(draw(), rtl=locale in RTL)
-    # End the reading transaction before drawing, so that the write below starts a transaction
-    # of its own (on SQLite a read that turns into a write can fail if another writer went first).
-    db.session.rollback()
     fresh = ShareImage(
         key=key, version=version, count_shown=count, png=card.render(text), rendered_dt=utcnow()
     )
     values = {name: getattr(fresh, name) for name in ("version", "count_shown", "png", "rendered_dt")}
     try:
-        db.session.execute(upsert(ShareImage.__table__, {"key": key}, values))
-        db.session.commit()
+        with write_transaction():
+            db.session.execute(upsert(ShareImage.__table__, {"key": key}, values))
     except OperationalError:
         # Busy database: serve the card anyway; the next request stores it.
         log.warning("share card %s not stored", key, exc_info=True)
-        db.session.rollback()
     return fresh
 
 
@@ -163,14 +161,14 @@ def page_meta(locale: str, path: str, title: str, description: str, petition: Pe
     others = tuple(og for code, og in OG_LOCALES.items() if code != locale)
     og_locale = OG_LOCALES.get(locale, OG_LOCALES["fr"])
     if petition is None:
-        image = base + url_for("sharing.site_card", locale=locale, v=site_card_version())
+        image = absolute_url("sharing.site_card", locale=locale, v=site_card_version())
         return PageMeta(
             title, description, base + path, image, current_app.config["ORGANISER_NAME"], og_locale, others
         )
     petition = petitions.localized(petition, locale)
     if count is None:
         count = counting.total(petition.id)
-    image = base + url_for(
+    image = absolute_url(
         "sharing.petition_card", slug=petition.slug, locale=locale, v=card_version(petition, count)
     )
     alt = ngettext(
@@ -203,11 +201,10 @@ class EmbedSnippets:
 
 def embed_snippets(petition: Petition) -> EmbedSnippets:
     """The code a friendly site pastes in its pages, shown as text to copy."""
-    base = current_app.config["BASE_URL"]
     title = escape(petition.title)
-    embed = base + url_for("sharing.embed", slug=petition.slug)
-    badge = base + url_for("sharing.badge", slug=petition.slug)
-    api = base + url_for("api.petition_count", slug=petition.slug)
+    embed = absolute_url("sharing.embed", slug=petition.slug)
+    badge = absolute_url("sharing.badge", slug=petition.slug)
+    api = absolute_url("api.petition_count", slug=petition.slug)
     return EmbedSnippets(
         iframe=(
             f'<iframe src="{embed}" title="{title}" width="100%" height="260" loading="lazy" '
@@ -243,7 +240,7 @@ def qr_png(petition: Petition) -> bytes:
 
 def short_url(petition: Petition) -> str:
     """The address printed on the flyer: short enough to type from paper."""
-    return current_app.config["BASE_URL"] + url_for("sharing.short", slug=petition.slug)
+    return absolute_url("sharing.short", slug=petition.slug)
 
 
 def flyer_points(petition: Petition, limit: int = 3) -> list[str]:

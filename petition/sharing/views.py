@@ -6,13 +6,11 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
-    url_for,
 )
 from flask_babel import get_locale
 
 from petition.accounts.access import role_required
-from petition.extensions import db
+from petition.core.urls import absolute_url
 from petition.i18n import LANGUAGES
 from petition.petitions import service as petitions
 from petition.security import allow_framing
@@ -20,8 +18,6 @@ from petition.sharing import card, links, referrals, service
 from petition.signing import service as signing
 
 bp = Blueprint("sharing", __name__)
-
-SESSION_CODES = "referral_codes"
 
 
 def _petition(slug: str):
@@ -61,21 +57,6 @@ def remember_first_touch(response):
                 samesite="Lax",
             )
     return response
-
-
-def first_touch():
-    return referrals.FirstTouch.from_cookie(request.cookies.get(referrals.FIRST_TOUCH_COOKIE))
-
-
-def remember_referral(petition, code: str | None) -> None:
-    """Tie the code shown on the thank-you page to this browser's session."""
-    codes = dict(session.get(SESSION_CODES) or {})
-    codes[petition.slug] = referrals.code_for_thanks(petition, code, codes.get(petition.slug))
-    session[SESSION_CODES] = codes
-
-
-def remembered_code(petition) -> str | None:
-    return (session.get(SESSION_CODES) or {}).get(petition.slug)
 
 
 @bp.get("/petitions/<slug>/card/<locale>.png")
@@ -159,8 +140,7 @@ def referral_stats(token: str):
         return render_template("signing/bad_link.html", expired=True), 410
     except signing.InvalidLink:
         return render_template("signing/bad_link.html", expired=False), 404
-    link = referrals.link_of(signature)
-    db.session.commit()
+    link = referrals.personal_link(signature)
     confirmed = referrals.confirmed_through(link)
     petition = petitions.localized(signature.petition)
     return render_template(
@@ -190,15 +170,11 @@ def share_meta(title: str, description: str, petition=None, count: int | None = 
 
 
 @bp.app_template_global()
-def absolute_url(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-
-
-@bp.app_template_global()
 def referral_stats_url(signature) -> str:
     return referrals.stats_url(signing.link_token(signature, referrals.REFERRAL_STATS))
 
 
 bp.add_app_template_global(links.share_bar, "share_bar")
 bp.add_app_template_global(referrals.code_of, "referral_code_of")
-bp.add_app_template_global(remembered_code, "remembered_referral_code")
+bp.add_app_template_global(referrals.remembered_code, "remembered_referral_code")
+bp.add_app_template_global(absolute_url, "absolute_url")

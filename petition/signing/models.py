@@ -1,7 +1,8 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petition.core.time import utcnow
@@ -55,6 +56,13 @@ class Signature(db.Model):
         initial = self.last_name.strip()[:1]
         return f"{self.first_name} {initial}." if initial else self.first_name
 
-    @property
+    @hybrid_property
     def counts(self) -> bool:
+        """This signature counts: its owner confirmed it and it is not held back as suspect.
+        Also a SQL condition (`select(...).where(Signature.counts)`): the one definition of it."""
         return self.status == SignatureStatus.CONFIRMED and self.flag_reason is None
+
+    @counts.inplace.expression
+    @classmethod
+    def _counts_expression(cls):
+        return and_(cls.status == SignatureStatus.CONFIRMED, cls.flag_reason.is_(None))

@@ -1,18 +1,19 @@
 """Signing rules: one signature per address and petition, double opt-in, withdrawal."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
-from email_validator import EmailNotValidError
-from flask import current_app, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from petition.core.forms import normalized_email
-from petition.core.network import network_of
+from petition.core.email import canonical_email
+from petition.core.network import hash_ip
 from petition.core.time import utcnow
+from petition.core.tokens import BadToken, make_token, read_token
+from petition.core.transactions import write_transaction
+from petition.core.urls import absolute_url
 from petition.counting import service as counting
 from petition.extensions import db
 from petition.mail import service as mail
@@ -46,48 +47,33 @@ class ExpiredLink(Exception):
     """The link was genuine but is too old."""
 
 
-def canonical_email(address: str) -> str:
-    """The form under which two spellings of one mailbox are the same signer."""
-    try:
-        address = normalized_email(address.strip())
-    except EmailNotValidError:
-        address = address.strip()
-    return address.casefold()
-
-
-def hash_ip(address: str | None) -> str | None:
-    """Keep only a keyed hash of the network (/24 or /48), never the address itself."""
-    network = network_of(address)
-    if network is None:
-        return None
-    key = current_app.config["SECRET_KEY"].encode()
-    return hashlib.blake2b(network.encode(), key=key[:64], digest_size=16).hexdigest()
-
-
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
-
-
 def link_token(signature: Signature, purpose: str) -> str:
-    return _serializer(purpose).dumps(signature.token)
+    return make_token(signature.token, purpose)
 
 
 def signature_for(token: str, purpose: str) -> Signature:
+    """The signature a mailed link stands for; raises ExpiredLink or InvalidLink."""
     days = current_app.config["CONFIRM_TOKEN_DAYS" if purpose == CONFIRM else "WITHDRAW_TOKEN_DAYS"]
     try:
-        key = _serializer(purpose).loads(token, max_age=days * 86400)
-    except SignatureExpired:
-        raise ExpiredLink from None
-    except BadSignature:
-        raise InvalidLink from None
+        key = read_token(token, purpose, max_age=timedelta(days=days))
+    except BadToken as error:
+        raise (ExpiredLink if error.expired else InvalidLink) from None
     signature = db.session.scalar(select(Signature).where(Signature.token == key))
     if signature is None:
         raise InvalidLink
     return signature
 
 
-# Built once: a signature is the busiest write of a viral day.
-_INSERT_SIGNATURE = insert(Signature.__table__).returning(Signature.__table__.c.id)
+def _insert_signature():
+    """INSERT … ON CONFLICT (petition, canonical email) DO NOTHING RETURNING id: the unique index
+    decides who signed first, and a second signer of one mailbox runs the very same statement."""
+    table = Signature.__table__
+    dialect_insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    return (
+        dialect_insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.petition_id, table.c.email_canonical])
+        .returning(table.c.id)
+    )
 
 
 def sign(
@@ -98,20 +84,28 @@ def sign(
     ip: str | None,
     flag_reason: str | None = None,
     source: referrals.FirstTouch | None = None,
-) -> str | None:
-    """Record a signature (pending) and queue the mail that applies, in one transaction.
+    remembered_code: str | None = None,
+) -> str:
+    """Record a signature (pending) and queue the mail that applies, in one write transaction.
 
-    The unique index on (petition, canonical email) decides who signed first, so two
-    simultaneous requests with one address store one signature. Returns the personal link's code
-    of the signature this request created (or renewed after a withdrawal), None when the address
-    had already signed. A new signature costs three INSERTs (four with a source) and no query.
+    Returns the code of the personal link to show on the thank-you page: the new signature's, or,
+    when the mailbox had already signed, the code this browser was shown before
+    (`remembered_code`) or a new link that belongs to nobody.
+
+    Signing again with an address that signed (the canonical mailbox, see core.email) runs the
+    same statements as a first signature (a look-up, the daily mail cap, the INSERT, a personal
+    link, the mail), so the answer's timing does not tell who signed. The mail goes to the
+    address stored at the first signature: "please confirm" while pending, "you already signed"
+    once confirmed, at most MAILS_PER_ADDRESS_PER_DAY a day per canonical mailbox.
     """
     canonical = canonical_email(data.email)
-    try:
+    with write_transaction():
+        existing = _signature_of(petition_id, canonical)
+        may_mail = flag_reason is None and not mail.daily_cap_reached(canonical)
         signature_id = (
             db.session.connection()
             .execute(
-                _INSERT_SIGNATURE,
+                _insert_signature(),
                 {
                     "petition_id": petition_id,
                     "token": secrets.token_urlsafe(18),
@@ -122,17 +116,28 @@ def sign(
                     **_fields(data),
                 },
             )
-            .scalar_one()
+            .scalar()
         )
-    except IntegrityError:
-        db.session.rollback()
-        code = _sign_again(petition_id, canonical, data, locale, source)
-    else:
-        code = referrals.record_signing(petition_id, signature_id, source)
-        if flag_reason is None:
-            _mail(signature_id, data.email.strip(), canonical, "signing/confirm", locale)
-    db.session.commit()
-    return code
+        if signature_id is not None:
+            code = referrals.record_signing(petition_id, signature_id, source)
+            if may_mail:
+                _mail(signature_id, data.email.strip(), canonical, "signing/confirm", locale)
+            return code
+        existing = existing or _signature_of(petition_id, canonical)  # signed a moment ago
+        if existing.status == SignatureStatus.WITHDRAWN:
+            return _renew(existing, data, locale, source, may_mail)
+        code = referrals.unowned_code(petition_id)
+        # The pending data is not overwritten: whoever owns the mailbox confirms what was typed first.
+        kind = "signing/confirm" if existing.status == SignatureStatus.PENDING else "signing/already_signed"
+        if may_mail:
+            _mail(existing.id, existing.email, canonical, kind, locale)
+        return remembered_code or code
+
+
+def _signature_of(petition_id: int, canonical: str) -> Signature | None:
+    return db.session.scalar(
+        select(Signature).where(Signature.petition_id == petition_id, Signature.email_canonical == canonical)
+    )
 
 
 def _fields(data: SignatureInput) -> dict:
@@ -150,38 +155,26 @@ def _fields(data: SignatureInput) -> dict:
     }
 
 
-def _sign_again(
-    petition_id: int, canonical: str, data: SignatureInput, locale: str, source: referrals.FirstTouch | None
-) -> str | None:
-    existing = db.session.scalar(
-        select(Signature).where(Signature.petition_id == petition_id, Signature.email_canonical == canonical)
-    )
-    if existing is None:
-        return None
-    if existing.status == SignatureStatus.WITHDRAWN:
-        for name, value in _fields(data).items():
-            setattr(existing, name, value)
-        existing.status = SignatureStatus.PENDING
-        existing.token = secrets.token_urlsafe(18)
-        existing.locale = locale
-        existing.withdrawn_dt = None
-        existing.created_dt = utcnow()
-        db.session.flush()
-        code = referrals.record_signing(petition_id, existing.id, source, renewed=True)
-        _mail_capped(existing, "signing/confirm", locale)
-        return code
-    # The pending data is not overwritten: whoever owns the mailbox confirms what was typed first.
-    kind = "signing/confirm" if existing.status == SignatureStatus.PENDING else "signing/already_signed"
-    _mail_capped(existing, kind, locale)
-    return None
-
-
-def _mail_capped(signature: Signature, kind: str, locale: str) -> None:
-    """Mail an address that signed before, unless it got its day's share: nobody may use the
-    form to flood someone's inbox. (A first signature needs no such check: it happens once.)"""
-    if mail.sent_recently(signature.email_canonical) >= current_app.config["MAILS_PER_ADDRESS_PER_DAY"]:
-        return
-    _mail(signature.id, signature.email, signature.email_canonical, kind, locale)
+def _renew(
+    existing: Signature,
+    data: SignatureInput,
+    locale: str,
+    source: referrals.FirstTouch | None,
+    may_mail: bool,
+) -> str:
+    """A withdrawn signature signed again: pending anew, with what was typed now (caller's transaction)."""
+    for name, value in _fields(data).items():
+        setattr(existing, name, value)
+    existing.status = SignatureStatus.PENDING
+    existing.token = secrets.token_urlsafe(18)
+    existing.locale = locale
+    existing.withdrawn_dt = None
+    existing.created_dt = utcnow()
+    db.session.flush()
+    code = referrals.record_signing(existing.petition_id, existing.id, source, renewed=True)
+    if may_mail:
+        _mail(existing.id, existing.email, existing.email_canonical, "signing/confirm", locale)
+    return code
 
 
 def _mail(signature_id: int, address: str, canonical: str, kind: str, locale: str) -> None:
@@ -207,53 +200,53 @@ def _mail_context(params: dict, locale: str) -> dict | None:
 def _links(signature: Signature, locale: str) -> dict:
     """The links of a signer's mail. The personal link is for others, who read the petition in
     their own language; the signer's own pages open in the mail's language."""
-    base = current_app.config["BASE_URL"]
     return {
-        "confirm_url": base + url_for("signing.confirm", token=link_token(signature, CONFIRM), lang=locale),
-        "withdraw_url": base
-        + url_for("signing.withdraw", token=link_token(signature, WITHDRAW), lang=locale),
-        "petition_url": base + url_for("petitions.show", slug=signature.petition.slug, lang=locale),
+        "confirm_url": absolute_url("signing.confirm", token=link_token(signature, CONFIRM), lang=locale),
+        "withdraw_url": absolute_url("signing.withdraw", token=link_token(signature, WITHDRAW), lang=locale),
+        "petition_url": absolute_url("petitions.show", slug=signature.petition.slug, lang=locale),
         "referral_url": referrals.personal_url(signature.petition, referrals.link_of(signature).code),
         "referral_stats_url": referrals.stats_url(link_token(signature, referrals.REFERRAL_STATS), locale),
     }
 
 
 def confirm(signature: Signature) -> bool:
-    """Confirm once; a replay or a second click changes nothing. Returns True if it counted now."""
-    changed = db.session.execute(
-        update(Signature)
-        .where(Signature.id == signature.id, Signature.status == SignatureStatus.PENDING)
-        .values(status=SignatureStatus.CONFIRMED, confirmed_dt=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed and signature.flag_reason is None:
-        counting.add(signature.petition_id, signature.country, 1)
-    db.session.commit()
+    """Confirm once (a write transaction); a replay or a second click changes nothing.
+    Returns True if it counted now."""
+    with write_transaction():
+        changed = db.session.execute(
+            update(Signature)
+            .where(Signature.id == signature.id, Signature.status == SignatureStatus.PENDING)
+            .values(status=SignatureStatus.CONFIRMED, confirmed_dt=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed and signature.flag_reason is None:
+            counting.add(signature.petition_id, signature.country, 1)
     return bool(changed)
 
 
 def withdraw(signature: Signature) -> bool:
-    """Withdraw and erase what identifies the signer, except the address that keeps it withdrawn."""
-    was_counted = signature.counts
-    changed = db.session.execute(
-        update(Signature)
-        .where(Signature.id == signature.id, Signature.status == signature.status)
-        .where(Signature.status != SignatureStatus.WITHDRAWN)
-        .values(
-            status=SignatureStatus.WITHDRAWN,
-            withdrawn_dt=utcnow(),
-            first_name="",
-            last_name="",
-            city=None,
-            reason=None,
-            show_name=False,
-            wants_updates=False,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed and was_counted:
-        counting.add(signature.petition_id, signature.country, -1)
-    db.session.commit()
+    """Withdraw (a write transaction) and erase what identifies the signer, except the address
+    that keeps it withdrawn. Returns True if this call withdrew it."""
+    with write_transaction():
+        was_counted = signature.counts
+        changed = db.session.execute(
+            update(Signature)
+            .where(Signature.id == signature.id, Signature.status == signature.status)
+            .where(Signature.status != SignatureStatus.WITHDRAWN)
+            .values(
+                status=SignatureStatus.WITHDRAWN,
+                withdrawn_dt=utcnow(),
+                first_name="",
+                last_name="",
+                city=None,
+                reason=None,
+                show_name=False,
+                wants_updates=False,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed and was_counted:
+            counting.add(signature.petition_id, signature.country, -1)
     return bool(changed)
 
 
@@ -262,13 +255,23 @@ def recent_public(petition_id: int, limit: int = 8) -> list[Signature]:
         select(Signature)
         .where(
             Signature.petition_id == petition_id,
-            Signature.status == SignatureStatus.CONFIRMED,
+            Signature.counts,
             Signature.show_name.is_(True),
-            Signature.flag_reason.is_(None),
         )
         .order_by(Signature.confirmed_dt.desc())
         .limit(limit)
     ).all()
+
+
+def counted_by_country(petition_id: int) -> dict[str, int]:
+    """{country code: number of signatures that count}: the real count that counting.reconcile
+    compares its shards with."""
+    rows = db.session.execute(
+        select(Signature.country, func.count())
+        .where(Signature.petition_id == petition_id, Signature.counts)
+        .group_by(Signature.country)
+    )
+    return {country: n for country, n in rows}
 
 
 @dataclass
@@ -284,7 +287,7 @@ def status_counts() -> StatusCounts:
     row = db.session.execute(
         select(
             func.count().filter(Signature.status == SignatureStatus.PENDING, ~flagged),
-            func.count().filter(Signature.status == SignatureStatus.CONFIRMED, ~flagged),
+            func.count().filter(Signature.counts),
             func.count().filter(Signature.status != SignatureStatus.WITHDRAWN, flagged),
         )
     ).one()

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from petition.extensions import csrf, limiter
 from petition.petitions import service as petitions
 from petition.petitions.views import render_petition
-from petition.sharing import views as sharing
+from petition.sharing import referrals
 from petition.signing import service
 from petition.signing.forms import SignatureForm
 from petition.signing.models import SignatureStatus
@@ -59,9 +59,10 @@ def sign(slug: str):
         locale=str(get_locale()),
         ip=request.remote_addr,
         flag_reason=form.robot_signal(),
-        source=sharing.first_touch(),
+        source=referrals.first_touch(),
+        remembered_code=referrals.remembered_code(petition),
     )
-    sharing.remember_referral(petition, code)
+    referrals.remember_code(petition, code)
     session["signed_email"] = form.email.data
     return redirect(url_for("signing.thanks", slug=petition.slug), code=303)
 
