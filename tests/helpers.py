@@ -55,8 +55,13 @@ def form_tokens(html: str) -> dict:
     return tokens
 
 
+def text_of(message) -> str:
+    """The plain-text part of a mail, as a reader without HTML sees it."""
+    return message.get_body(("plain",)).get_content()
+
+
 def links(message) -> list[str]:
-    return re.findall(r"https?://\S+", message.get_content())
+    return re.findall(r"https?://\S+", text_of(message))
 
 
 def path_of(url: str) -> str:

@@ -1,8 +1,10 @@
 """Reply notifications: an author who left an address confirms it first (double opt-in), then gets
-a mail when a reply to their comment is published, and can stop these mails from any of them.
+a mail when a reply to their comment is published, and can stop these mails from any of them
+(the mailing list REPLIES, whose unsubscribe links name the comment answered).
 """
 
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
@@ -13,7 +15,7 @@ from petition.mail import service as mail
 from petition.petitions import service as petitions
 
 CONFIRM = "comment-notifications-confirm"
-STOP = "comment-notifications-stop"
+REPLIES = "comments/replies"
 
 
 class BadLink(Exception):
@@ -27,14 +29,13 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def _url(endpoint: str, **values) -> str:
-    """An absolute link for a mail; moderators' actions and commands queue mail outside a request."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["BASE_URL"] + path
+    """An absolute link for a mail, in the recipient's language (`lang` among the values)."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
-def load(token: str, purpose: str):
-    """The comment id (CONFIRM) or canonical address (STOP) that a mailed link stands for."""
-    max_age = current_app.config["CONFIRM_TOKEN_DAYS"] * 86400 if purpose == CONFIRM else None
+def load(token: str, purpose: str = CONFIRM):
+    """The comment id that a mailed confirmation link stands for."""
+    max_age = current_app.config["CONFIRM_TOKEN_DAYS"] * 86400
     try:
         return _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired:
@@ -50,14 +51,25 @@ def ask(comment: Comment) -> None:
         return
     db.session.flush()
     mail.enqueue(
+        "comments/confirm_notifications",
         recipient=comment.email,
         recipient_key=comment.email_canonical,
-        template="comments/confirm_notifications",
         locale=comment.locale,
-        comment=comment,
-        petition=petitions.localized(comment.petition, comment.locale),
-        confirm_url=_url("comments.confirm_notifications", token=_serializer(CONFIRM).dumps(comment.id)),
+        comment=comment.id,
     )
+
+
+@mail.composer("comments/confirm_notifications")
+def _confirmation_mail(params: dict, locale: str) -> dict | None:
+    comment = db.session.get(Comment, params["comment"])
+    if comment is None or comment.reply_notifications != ReplyNotifications.ASKED or not comment.email:
+        return None
+    return {
+        "petition": petitions.localized(comment.petition, locale),
+        "confirm_url": _url(
+            "comments.confirm_notifications", token=_serializer(CONFIRM).dumps(comment.id), lang=locale
+        ),
+    }
 
 
 def confirm(comment: Comment) -> None:
@@ -67,7 +79,7 @@ def confirm(comment: Comment) -> None:
 
 
 def stop(email_canonical: str) -> None:
-    """No more reply mails to this address, for any of its comments."""
+    """No more reply mails to this address, for any of its comments; commits."""
     db.session.execute(
         update(Comment)
         .where(
@@ -107,12 +119,48 @@ def reply_published(reply: Comment) -> None:
     ):
         return
     mail.enqueue(
+        "comments/reply",
         recipient=answered.email,
         recipient_key=answered.email_canonical,
-        template="comments/reply",
         locale=answered.locale,
-        reply=reply,
-        petition=petitions.localized(reply.petition, answered.locale),
-        reply_url=_url("comments.permalink", comment_id=reply.id),
-        stop_url=_url("comments.stop_notifications", token=_serializer(STOP).dumps(answered.email_canonical)),
+        reply=reply.id,
     )
+
+
+@mail.composer("comments/reply")
+def _reply_mail(params: dict, locale: str) -> dict | None:
+    """The reply as it is when the mail is written: nothing if it is no longer public, or if the
+    person answered asked for no more mail meanwhile."""
+    reply = db.session.get(Comment, params["reply"])
+    if (
+        reply is None
+        or not reply.is_public
+        or reply.reply_to is None
+        or reply.reply_to.reply_notifications != ReplyNotifications.ON
+    ):
+        return None
+    return {
+        "reply": reply,
+        "petition": petitions.localized(reply.petition, locale),
+        "reply_url": _url("comments.permalink", comment_id=reply.id, lang=locale),
+        "unsubscribe_url": mail.unsubscribe_url(REPLIES, reply.reply_to_id, locale),
+    }
+
+
+def _replies_subscribed(comment_id: int) -> bool | None:
+    comment = db.session.get(Comment, comment_id)
+    return None if comment is None or not comment.email_canonical else wanted(comment.email_canonical)
+
+
+def _replies_unsubscribe(comment_id: int) -> None:
+    comment = db.session.get(Comment, comment_id)
+    if comment is not None and comment.email_canonical:
+        stop(comment.email_canonical)
+
+
+mail.mailing_list(
+    REPLIES,
+    subscribed=_replies_subscribed,
+    unsubscribe=_replies_unsubscribe,
+    about=_l("Vous ne recevrez plus d'e-mail quand quelqu'un répond à l'un de vos commentaires."),
+)

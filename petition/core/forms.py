@@ -92,14 +92,21 @@ def person_name(form, field):
         raise ValidationError(_l("Écrivez un nom avec des lettres."))
 
 
+def _stored(checked) -> str:
+    """The local part as email-validator normalises it, the domain in IDNA ASCII (RFC 5891):
+    `amal@bücher.example` and `amal@xn--bcher-kva.example` are one address, which any mail
+    server can take."""
+    return f"{checked.local_part}@{checked.ascii_domain}"
+
+
 @lru_cache(maxsize=256)
 def normalized_email(address: str) -> str:
-    """The address as email-validator normalises it (syntax only); raises EmailNotValidError.
+    """The address as stored (see `_stored`), syntax checked only; raises EmailNotValidError.
 
     Remembered for a while: a signature checks the typed address, then derives its canonical
     form from the result, and the second check must not cost as much as the first.
     """
-    return validate_email(address, check_deliverability=False).normalized
+    return _stored(validate_email(address, check_deliverability=False))
 
 
 def email_address(form, field):
@@ -108,7 +115,7 @@ def email_address(form, field):
         return
     try:
         if current_app.config.get("EMAIL_CHECK_DELIVERABILITY", False):
-            field.data = validate_email(field.data, check_deliverability=True).normalized
+            field.data = _stored(validate_email(field.data, check_deliverability=True))
         else:
             field.data = normalized_email(field.data)
     except EmailNotValidError:
