@@ -19,6 +19,8 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=default_policy)
+        message.wire = envelope.content  # the bytes as sent, before any re-folding
+        message.rcpt_tos = envelope.rcpt_tos
         with self.lock:
             self.messages.append(message)
         return "250 OK"

@@ -16,6 +16,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
+from email.header import Header
 from email.headerregistry import HeaderRegistry, UniqueUnstructuredHeader
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -215,27 +216,30 @@ def sent_recently(recipient_key: str, since: timedelta = timedelta(days=1)) -> i
     )
 
 
-class _OneLineWhenASCII(UniqueUnstructuredHeader):
-    """An ASCII value is written on the header's own line (up to RFC 5322's 998 characters).
+class _WrittenHeader(UniqueUnstructuredHeader):
+    """Subject and List-* headers, folded so that every mail program reads them whole.
 
-    The stdlib folder moves a whole value that fits on a continuation line but not after the
-    name to the next line (an English subject read "Subject:" then nothing), and wraps a long
-    URL in encoded-words, which no client decodes in List-Unsubscribe (RFC 2369). Non-ASCII
-    values keep the stdlib's folding, whose encoded-words stay within RFC 2047's 75 characters
-    because lines are at most 76.
+    An ASCII value stays on the header's own line (up to RFC 5322's 998 characters): the stdlib
+    folder would move a value that fits on a continuation line but not after the name to the
+    next line (an English subject read "Subject:" then nothing), and wrap a long URL in
+    encoded-words, which no client decodes in List-Unsubscribe (RFC 2369). Other text is
+    written as encoded-words by `email.header.Header`, lines of at most 76 characters so that
+    each word stays within RFC 2047's 75: the stdlib folder drops the space between two words
+    that fall on either side of a fold ("الخط بشبكة" read "الخطبشبكة").
     """
 
     def fold(self, *, policy):
-        line = f"{self.name}: {self}"
-        if line.isascii() and len(line) <= 998:
-            return line + policy.linesep
-        return super().fold(policy=policy)
+        value = str(self)
+        if value.isascii() and len(self.name) + 2 + len(value) <= 998:
+            return f"{self.name}: {value}{policy.linesep}"
+        encoded = Header(value, "utf-8", maxlinelen=76, header_name=self.name).encode(linesep=policy.linesep)
+        return f"{self.name}: {encoded}{policy.linesep}"
 
 
 def _policy():
     headers = HeaderRegistry()
     for name in ("subject", "list-unsubscribe", "list-unsubscribe-post"):
-        headers.map_to_type(name, _OneLineWhenASCII)
+        headers.map_to_type(name, _WrittenHeader)
     # 76: an encoded-word after the folding space then ends by column 76 (RFC 2047 section 2).
     return policy.SMTP.clone(max_line_length=76, header_factory=headers)
 
@@ -261,13 +265,14 @@ def build_message(mail: OutboxMail, written: Written) -> EmailMessage:
     message["Subject"] = written.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = mail.message_id
-    message["Content-Language"] = written.locale
     message["Auto-Submitted"] = "auto-generated"
     if written.unsubscribe_url:
         message["List-Unsubscribe"] = f"<{written.unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(written.text)
     message.add_alternative(written.html, subtype="html")
+    # After the content: setting it drops the message's Content-* headers.
+    message["Content-Language"] = written.locale
     return message
 
 
