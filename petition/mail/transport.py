@@ -41,7 +41,9 @@ class FileTransport:
     def send(self, message: EmailMessage) -> None:
         name = re.sub(r"[^A-Za-z0-9.-]", "_", message["Message-ID"].strip("<>"))
         path = self.directory / f"{name}.eml"
-        path.write_bytes(bytes(message))
+        path.write_bytes(
+            message.as_bytes(policy=message.policy.clone(utf8=True))
+        )  # as an SMTPUTF8 server gets it
         links = LINK.findall(message.get_body(("plain",)).get_content())
         print(f"[mail] {message['To']}: {message['Subject']} -> {path}", flush=True)
         for link in links:
