@@ -249,7 +249,8 @@ MAIL_POLICY = _policy()
 
 def wire_address(address: str) -> str:
     """The address as it goes over SMTP: the domain in IDNA ASCII (RFC 5891), the local part as
-    typed. An address the library cannot read is left for the server to judge."""
+    typed. Forms store addresses so already; this also covers rows queued before they did. An
+    address the library refuses is left for the server to judge."""
     try:
         checked = validate_email(address, check_deliverability=False)
     except EmailNotValidError:
