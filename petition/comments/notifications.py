@@ -24,8 +24,8 @@ class BadLink(Exception):
         self.expired = expired
 
 
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM)
 
 
 def _url(endpoint: str, **values) -> str:
@@ -33,11 +33,11 @@ def _url(endpoint: str, **values) -> str:
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
-def load(token: str, purpose: str = CONFIRM):
-    """The comment id that a mailed confirmation link stands for."""
+def load(token: str) -> int:
+    """The comment id that a mailed confirmation link stands for; raises BadLink."""
     max_age = current_app.config["CONFIRM_TOKEN_DAYS"] * 86400
     try:
-        return _serializer(purpose).loads(token, max_age=max_age)
+        return _serializer().loads(token, max_age=max_age)
     except SignatureExpired:
         raise BadLink(expired=True) from None
     except BadSignature:
@@ -67,7 +67,7 @@ def _confirmation_mail(params: dict, locale: str) -> dict | None:
     return {
         "petition": petitions.localized(comment.petition, locale),
         "confirm_url": _url(
-            "comments.confirm_notifications", token=_serializer(CONFIRM).dumps(comment.id), lang=locale
+            "comments.confirm_notifications", token=_serializer().dumps(comment.id), lang=locale
         ),
     }
 
