@@ -86,7 +86,8 @@ def test_headers_are_read_whole_by_every_mail_program(app, signer, staff, smtp_s
             assert not re.fullmatch(rb"[A-Za-z-]+:\s*", line), (kind, line)
         # Decoded, the subject is the one written, every space kept.
         assert mail["Subject"] == subjects[mail["Message-ID"]], kind
-        assert mail["Date"] and mail["Message-ID"].endswith("@localhost>"), kind
+        assert mail["Date"].datetime.utcoffset() is not None and mail["Date"].endswith("+0000"), kind
+        assert mail["Message-ID"].endswith("@localhost>"), kind
         assert mail["Auto-Submitted"] == "auto-generated", kind
         if kind in LIST_MAIL:
             [unsubscribe] = [url for url in links(mail) if "/mail/unsubscribe/" in url]

@@ -14,12 +14,12 @@ import threading
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.header import Header
 from email.headerregistry import HeaderRegistry, UniqueUnstructuredHeader
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, render_template, url_for
@@ -264,9 +264,11 @@ def build_message(mail: OutboxMail, written: Written) -> EmailMessage:
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = wire_address(mail.recipient)
     message["Subject"] = written.subject
-    message["Date"] = formatdate(localtime=False)
+    # "+0000": the time is UTC; "-0000" would say the sender's zone is unknown (RFC 5322 3.3).
+    message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = mail.message_id
-    message["Auto-Submitted"] = "auto-generated"
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no automatic replies to it
+    message["X-Auto-Response-Suppress"] = "OOF, AutoReply"  # the same, for Exchange
     if written.unsubscribe_url:
         message["List-Unsubscribe"] = f"<{written.unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
