@@ -109,12 +109,13 @@ def _register_blueprints(app: Flask) -> None:
     from petition.audit.views import bp as audit
     from petition.comments.views import bp as comments
     from petition.health.views import bp as health
+    from petition.mail.views import bp as mail
     from petition.moderation.views import bp as moderation
     from petition.petitions.views import bp as petitions
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
 
-    for blueprint in (petitions, signing, sharing, comments, api, accounts, audit, moderation, health):
+    for blueprint in (petitions, signing, sharing, comments, api, accounts, audit, moderation, health, mail):
         app.register_blueprint(blueprint)
 
     import petition.models  # noqa: F401  (every model known to Alembic and create_all)

@@ -65,6 +65,8 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "SIGN_MIN_SECONDS": _int("SIGN_MIN_SECONDS", 3),
         "MAILS_PER_ADDRESS_PER_DAY": _int("MAILS_PER_ADDRESS_PER_DAY", 3),
         "MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 30),
+        # Past this age a mail that still fails is given up, its reason kept for the dashboard.
+        "MAIL_GIVE_UP_HOURS": _int("MAIL_GIVE_UP_HOURS", 72),
         "CONFIRM_TOKEN_DAYS": _int("CONFIRM_TOKEN_DAYS", 30),
         "WITHDRAW_TOKEN_DAYS": _int("WITHDRAW_TOKEN_DAYS", 730),
         "PETITION_GOAL": _int("PETITION_GOAL", 50000),

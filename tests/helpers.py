@@ -19,6 +19,8 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=default_policy)
+        message.wire = envelope.content  # the bytes as sent, before any re-folding
+        message.rcpt_tos = envelope.rcpt_tos
         with self.lock:
             self.messages.append(message)
         return "250 OK"
@@ -55,8 +57,13 @@ def form_tokens(html: str) -> dict:
     return tokens
 
 
+def text_of(message) -> str:
+    """The plain-text part of a mail, as a reader without HTML sees it."""
+    return message.get_body(("plain",)).get_content()
+
+
 def links(message) -> list[str]:
-    return re.findall(r"https?://\S+", message.get_content())
+    return re.findall(r"https?://\S+", text_of(message))
 
 
 def path_of(url: str) -> str:

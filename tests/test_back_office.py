@@ -36,6 +36,8 @@ def test_dashboard_counts_signatures_and_mail_from_the_database(app, client, sig
             kind="test",
             attempts=1,
             failed_dt=now,
+            failure="refused",
+            last_error="550 5.1.1 mailbox unavailable",
         )
         db.session.add(stuck)
         db.session.commit()
@@ -47,7 +49,10 @@ def test_dashboard_counts_signatures_and_mail_from_the_database(app, client, sig
     assert stat(html, "Mises de côté comme suspectes") == "1"
     # The confirmation mail for the pending signature is still in the outbox.
     assert stat(html, "À envoyer") == "1"
-    assert stat(html, "Abandonnés (adresse refusée)") == "1"
+    assert stat(html, "Abandonnés") == "1"
+    # Each mail given up is listed with its reason, so that someone can act on it.
+    assert "nobody@invalid.example" in html and "le serveur de messagerie refuse cette adresse" in html
+    assert "550 5.1.1 mailbox unavailable" in html
 
 
 def test_audit_entries_are_shown_newest_first_with_everything_escaped(app, client, staff):

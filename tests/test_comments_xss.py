@@ -13,7 +13,7 @@ from tests.commenting import (
     decide,
     latest_comment,
 )
-from tests.helpers import links, path_of
+from tests.helpers import links, path_of, text_of
 
 
 @pytest.mark.parametrize("payload", CORPUS)
@@ -73,7 +73,7 @@ def test_direction_overrides_never_reach_the_page(app, override):
     assert comment_count_of(app) == 0
 
 
-def test_reply_mail_is_plain_text(app, signer, smtp_sink):
+def test_reply_mail_shows_markup_as_text_in_both_parts(app, signer, smtp_sink):
     author = Reader(app)
     author.comment(text="Prévenez-moi", email="amina@example.org")
     target = latest_comment(app).id
@@ -89,5 +89,8 @@ def test_reply_mail_is_plain_text(app, signer, smtp_sink):
     )
     signer.deliver()
     mail = smtp_sink.last_to("amina@example.org")
-    assert mail.get_content_type() == "text/plain" and not mail.is_multipart()
-    assert "\u2068<b>Moi</b>\u2069 a répondu" in mail.get_content()
+    assert mail.get_content_type() == "multipart/alternative"
+    assert "\u2068<b>Moi</b>\u2069 a répondu" in text_of(mail)
+    html = mail.get_body(("html",)).get_content()
+    assert "\u2068&lt;b&gt;Moi&lt;/b&gt;\u2069 a répondu" in html
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -11,7 +11,7 @@ from petition.extensions import db
 from petition.petitions import service as petitions
 from petition.petitions.models import Petition, PetitionTranslation
 from petition.signing.models import Signature
-from tests.helpers import GOOD, form_tokens, links
+from tests.helpers import GOOD, form_tokens, links, text_of
 
 
 def html_of(response) -> str:
@@ -188,7 +188,7 @@ def test_mail_is_in_the_signers_language_and_its_links_keep_it(
     signer.sign()
     signer.deliver()
     mail = smtp_sink.last_to(GOOD["email"])
-    body = mail.get_content()
+    body = text_of(mail)
     assert mail["Subject"].startswith(subject) and title in mail["Subject"]
     assert greeting in body and title in body
     for kind in ("confirm", "withdraw", "referral"):
@@ -211,11 +211,11 @@ def test_already_signed_mail_writes_the_date_the_signers_way(app, client, signer
     client.get("/?lang=ar")
     signer.sign()
     signer.deliver()
-    assert "14 سبتمبر 2009" in smtp_sink.last_to(GOOD["email"]).get_content()
+    assert "14 سبتمبر 2009" in text_of(smtp_sink.last_to(GOOD["email"]))
     client.get("/?lang=en")
     signer.sign()
     signer.deliver()
-    assert "September 14, 2009" in smtp_sink.last_to(GOOD["email"]).get_content()
+    assert "September 14, 2009" in text_of(smtp_sink.last_to(GOOD["email"]))
 
 
 def test_count_api_gives_the_title_in_the_language_of_its_address_only(client):

@@ -1,11 +1,16 @@
 """The outbox: a mail server that is down delays mail but loses none."""
 
-from sqlalchemy import delete, select
+from datetime import timedelta
 
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import delete, func, select
+
+from petition.core.time import utcnow
 from petition.extensions import db
 from petition.mail.models import OutboxMail
 from petition.signing.models import Signature
-from tests.helpers import free_port
+from tests.helpers import Mailbox, free_port
 
 
 def outbox(app):
@@ -101,3 +106,87 @@ def test_mail_cli_sends_the_queue(app, signer, runner, smtp_sink):
     result = runner.invoke(args=["mail", "send"])
     assert "1 mail(s) sent." in result.output
     assert len(smtp_sink.to("fatima@example.org")) == 1
+
+
+@pytest.fixture
+def smtp_server():
+    """Start aiosmtpd servers with or without SMTPUTF8 (RFC 6531) for one test."""
+    started = []
+
+    def start(smtputf8: bool) -> Mailbox:
+        mailbox = Mailbox()
+        controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=smtputf8)
+        controller.start()
+        started.append(controller)
+        mailbox.port = controller.port
+        return mailbox
+
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+def test_an_idn_domain_is_stored_and_sent_in_ascii_to_a_server_without_smtputf8(app, signer, smtp_server):
+    server = smtp_server(smtputf8=False)
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{server.port}"
+    assert signer.sign(email="amal@bücher.example").status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Signature.email)) == "amal@xn--bcher-kva.example"
+    assert signer.deliver() == (1, 0)
+    [mail] = server.messages
+    assert mail.rcpt_tos == ["amal@xn--bcher-kva.example"] and mail["To"] == "amal@xn--bcher-kva.example"
+
+    # The punycode spelling is the same mailbox: it signed already.
+    signer.sign(email="Amal@XN--BCHER-KVA.example")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Signature)) == 1
+
+
+def test_a_non_ascii_local_part_goes_only_where_the_server_offers_smtputf8(
+    app, signer, staff, client, smtp_server
+):
+    without, with_smtputf8 = smtp_server(smtputf8=False), smtp_server(smtputf8=True)
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{without.port}"
+    signer.sign(email="أمل@example.org")
+    assert signer.deliver() == (0, 1)
+    assert signer.deliver() == (0, 0)  # given up at once, never retried
+    [mail] = outbox(app)
+    assert mail.failed_dt is not None and mail.failure == "no_smtputf8" and "SMTPUTF8" in mail.last_error
+    assert without.messages == []
+    staff.login(client)
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "أمل@example.org" in dashboard and "SMTPUTF8" in dashboard
+
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{with_smtputf8.port}"
+    signer.sign(email="ämal@example.org")
+    assert signer.deliver() == (1, 0)
+    [mail] = with_smtputf8.messages
+    assert mail.rcpt_tos == ["ämal@example.org"] and mail["To"] == "ämal@example.org"
+
+
+def test_no_mail_is_retried_forever(app, signer, staff, client):
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
+    app.config["MAIL_GIVE_UP_HOURS"] = 72
+    signer.sign()
+
+    def age(hours):
+        with app.app_context():
+            row = db.session.scalars(select(OutboxMail)).one()
+            row.created_dt = row.next_attempt_dt = utcnow() - timedelta(hours=hours)
+            db.session.commit()
+
+    age(71)
+    assert signer.deliver() == (0, 1)
+    [mail] = outbox(app)
+    assert mail.failed_dt is None and mail.attempts == 1  # still young enough: tried again later
+    age(72)
+    assert signer.deliver() == (0, 1)
+    [mail] = outbox(app)
+    assert mail.failed_dt is not None and mail.failure == "too_old" and "Connection" in mail.last_error
+    with app.app_context():
+        db.session.get(OutboxMail, mail.id).next_attempt_dt = mail.created_dt
+        db.session.commit()
+    assert signer.deliver() == (0, 0)
+    staff.login(client)
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "toujours en échec après le délai maximal de nouvel essai" in dashboard

@@ -21,7 +21,7 @@ from tests.commenting import (
     load,
     plain_tokens,
 )
-from tests.helpers import links, path_of
+from tests.helpers import links, path_of, text_of
 
 
 def audit_entries(app, action: str | None = None) -> list[AuditEntry]:
@@ -259,7 +259,7 @@ def test_digest_mail_at_most_once_per_interval(app, staff, signer, smtp_sink):
     signer.deliver()
     [digest] = smtp_sink.to(moderator_email)
     assert "Modération : 1 commentaire attend" in digest["Subject"]
-    assert "http://localhost/admin/moderation" in digest.get_content()
+    assert "http://localhost/admin/moderation" in text_of(digest)
     assert len(smtp_sink.to(admin_email)) == 1
 
     # Another process, later: the time of the last digest is read from the database.

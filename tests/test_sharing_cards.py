@@ -13,6 +13,7 @@ from petition.extensions import db
 from petition.petitions.models import Petition
 from petition.sharing import card, service
 from petition.sharing.models import ShareImage
+from tests.helpers import text_of
 from tests.sharing_helpers import add_petition, meta_tags
 
 REQUIRED = (
@@ -50,7 +51,7 @@ def _public_pages(signer, client):
     signer.sign_and_confirm()
     confirm = signer.confirm_link("fatima@example.org")
     stats = next(
-        u for u in signer.mailbox.last_to("fatima@example.org").get_content().split() if "/referral/" in u
+        u for u in text_of(signer.mailbox.last_to("fatima@example.org")).split() if "/referral/" in u
     )
     return [
         "/",

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from petition.extensions import db
 from petition.signing.models import Signature, SignatureStatus
-from tests.helpers import form_tokens
+from tests.helpers import form_tokens, text_of
 
 
 def test_petition_page_shows_text_count_and_form(client):
@@ -28,7 +28,7 @@ def test_sign_mail_confirm_counts_once(signer, client, smtp_sink):
     link = signer.confirm_link("fatima@example.org")
     mail = smtp_sink.last_to("fatima@example.org")
     assert "Confirmez votre signature" in mail["Subject"]
-    assert "/withdraw/" in mail.get_content()
+    assert "/withdraw/" in text_of(mail)
 
     # A link scanner's GET shows a button and confirms nothing.
     landing = client.get(link)

@@ -2,7 +2,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from petition.core.time import utcnow
@@ -27,6 +27,8 @@ class User(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_dt: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_dt: Mapped[datetime | None]
+    # Moderators get the digest of waiting comments until they stop it from one of its mails.
+    gets_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     @property
     def is_admin(self) -> bool:

@@ -8,11 +8,11 @@ from functools import cache
 from email_validator import EmailNotValidError
 from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from petition.accounts.models import ROLE_RANKS, User
+from petition.accounts.models import MODERATOR, ROLE_RANKS, User
 from petition.audit.service import record
 from petition.core.email import normalized_address, plain_mailbox
 from petition.core.text import collapse_spaces, forbidden_characters
@@ -132,6 +132,29 @@ def staff_emails(role: str = "moderator") -> list[str]:
             select(User.email).where(User.is_active.is_(True), User.role.in_(allowed)).order_by(User.email)
         )
     )
+
+
+def digest_recipients() -> list[tuple[int, str]]:
+    """(id, address) of the active moderators and admins who still get the moderation digest."""
+    allowed = [name for name, rank in ROLE_RANKS.items() if rank >= ROLE_RANKS[MODERATOR]]
+    rows = db.session.execute(
+        select(User.id, User.email)
+        .where(User.is_active.is_(True), User.role.in_(allowed), User.gets_digest.is_(True))
+        .order_by(User.email)
+    )
+    return [(user_id, address) for user_id, address in rows]
+
+
+def gets_digest(user_id: int) -> bool | None:
+    """Whether this account still gets the moderation digest; None for an unknown account."""
+    user = db.session.get(User, user_id)
+    return None if user is None else user.gets_digest and user.is_active and user.can_moderate
+
+
+def stop_digest(user_id: int) -> None:
+    """No more moderation digest for this account (asked from one of its mails); commits."""
+    db.session.execute(update(User).where(User.id == user_id).values(gets_digest=False))
+    db.session.commit()
 
 
 @cache

@@ -8,7 +8,7 @@ from petition.accounts.forms import LoginForm
 from petition.core.email import canonical_email
 from petition.core.network import network_of
 from petition.extensions import limiter
-from petition.mail.service import outbox_counts
+from petition.mail.service import given_up, outbox_counts
 from petition.signing.service import status_counts
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
@@ -59,4 +59,6 @@ def logout():
 @bp.get("/")
 @role_required("moderator")
 def dashboard():
-    return render_template("accounts/dashboard.html", signatures=status_counts(), outbox=outbox_counts())
+    return render_template(
+        "accounts/dashboard.html", signatures=status_counts(), outbox=outbox_counts(), given_up=given_up()
+    )

@@ -1,10 +1,12 @@
 """Reply notifications: an author who left an address confirms it first (double opt-in), then gets
-a mail when a reply to their comment is published, and can stop these mails from any of them.
+a mail when a reply to their comment is published, and can stop these mails from any of them
+(the mailing list REPLIES, whose unsubscribe links name the comment answered).
 """
 
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from petition.comments.models import Comment, ReplyNotifications
@@ -17,17 +19,15 @@ from petition.mail import service as mail
 from petition.petitions import service as petitions
 
 CONFIRM = "comment-notifications-confirm"
-STOP = "comment-notifications-stop"
-
+REPLIES = "comments/replies"
 
 BadLink = BadToken
 
 
-def load(token: str, purpose: str):
-    """The comment id (CONFIRM) or canonical address (STOP) that a mailed link stands for;
-    raises BadLink (expired=True for a confirmation link older than CONFIRM_TOKEN_DAYS)."""
-    max_age = timedelta(days=current_app.config["CONFIRM_TOKEN_DAYS"]) if purpose == CONFIRM else None
-    return read_token(token, purpose, max_age=max_age)
+def load(token: str) -> int:
+    """The comment id that a mailed confirmation link stands for; raises BadLink
+    (expired=True for a link older than CONFIRM_TOKEN_DAYS)."""
+    return read_token(token, CONFIRM, max_age=timedelta(days=current_app.config["CONFIRM_TOKEN_DAYS"]))
 
 
 def ask(comment: Comment) -> None:
@@ -38,24 +38,36 @@ def ask(comment: Comment) -> None:
         return
     db.session.flush()
     mail.enqueue(
+        "comments/confirm_notifications",
         recipient=comment.email,
         recipient_key=comment.email_canonical,
-        template="comments/confirm_notifications",
         locale=comment.locale,
-        comment=comment,
-        petition=petitions.localized(comment.petition, comment.locale),
-        confirm_url=absolute_url("comments.confirm_notifications", token=make_token(comment.id, CONFIRM)),
+        comment=comment.id,
     )
 
 
+@mail.composer("comments/confirm_notifications")
+def _confirmation_mail(params: dict, locale: str) -> dict | None:
+    comment = db.session.get(Comment, params["comment"])
+    if comment is None or comment.reply_notifications != ReplyNotifications.ASKED or not comment.email:
+        return None
+    return {
+        "petition": petitions.localized(comment.petition, locale),
+        "confirm_url": absolute_url(
+            "comments.confirm_notifications", token=make_token(comment.id, CONFIRM), lang=locale
+        ),
+    }
+
+
 def confirm(comment: Comment) -> None:
+    """Turn reply mails on for a comment whose address was confirmed (a write transaction)."""
     with write_transaction():
         if comment.reply_notifications == ReplyNotifications.ASKED and comment.email:
             comment.reply_notifications = ReplyNotifications.ON
 
 
 def stop(email_canonical: str) -> None:
-    """No more reply mails to this address, for any of its comments."""
+    """No more reply mails to this address, for any of its comments (a write transaction)."""
     with write_transaction():
         db.session.execute(
             update(Comment)
@@ -95,14 +107,48 @@ def reply_published(reply: Comment) -> None:
     ):
         return
     mail.enqueue(
+        "comments/reply",
         recipient=answered.email,
         recipient_key=answered.email_canonical,
-        template="comments/reply",
         locale=answered.locale,
-        reply=reply,
-        petition=petitions.localized(reply.petition, answered.locale),
-        reply_url=absolute_url("comments.permalink", comment_id=reply.id),
-        stop_url=absolute_url(
-            "comments.stop_notifications", token=make_token(answered.email_canonical, STOP)
-        ),
+        reply=reply.id,
     )
+
+
+@mail.composer("comments/reply")
+def _reply_mail(params: dict, locale: str) -> dict | None:
+    """The reply as it is when the mail is written: nothing if it is no longer public, or if the
+    person answered asked for no more mail meanwhile."""
+    reply = db.session.get(Comment, params["reply"])
+    if (
+        reply is None
+        or not reply.is_public
+        or reply.reply_to is None
+        or reply.reply_to.reply_notifications != ReplyNotifications.ON
+    ):
+        return None
+    return {
+        "reply": reply,
+        "petition": petitions.localized(reply.petition, locale),
+        "reply_url": absolute_url("comments.permalink", comment_id=reply.id, lang=locale),
+        "unsubscribe_url": mail.unsubscribe_url(REPLIES, reply.reply_to_id, locale),
+    }
+
+
+def _replies_subscribed(comment_id: int) -> bool | None:
+    comment = db.session.get(Comment, comment_id)
+    return None if comment is None or not comment.email_canonical else wanted(comment.email_canonical)
+
+
+def _replies_unsubscribe(comment_id: int) -> None:
+    comment = db.session.get(Comment, comment_id)
+    if comment is not None and comment.email_canonical:
+        stop(comment.email_canonical)
+
+
+mail.mailing_list(
+    REPLIES,
+    subscribed=_replies_subscribed,
+    unsubscribe=_replies_unsubscribe,
+    about=_l("Vous ne recevrez plus d'e-mail quand quelqu'un répond à l'un de vos commentaires."),
+)

@@ -253,9 +253,9 @@ def report(comment_id: int):
     return render_template("comments/report.html", **_about(comment), form=form), status
 
 
-def _notification_link(token: str, purpose: str):
+def _notification_link(token: str):
     try:
-        return notifications.load(token, purpose), None
+        return notifications.load(token), None
     except notifications.BadLink as error:
         page = render_template("comments/notifications.html", bad_link=True, expired=error.expired)
         return None, (page, 410 if error.expired else 404)
@@ -263,7 +263,7 @@ def _notification_link(token: str, purpose: str):
 
 @bp.route("/comments/notifications/confirm/<token>", methods=["GET", "POST"])
 def confirm_notifications(token: str):
-    comment_id, error = _notification_link(token, notifications.CONFIRM)
+    comment_id, error = _notification_link(token)
     if error:
         return error
     comment = db.session.get(Comment, comment_id)
@@ -273,17 +273,4 @@ def confirm_notifications(token: str):
     if form.validate_on_submit():
         notifications.confirm(comment)
         return redirect(request.path, code=303)
-    return render_template("comments/notifications.html", comment=comment, form=form, mode="confirm")
-
-
-@bp.route("/comments/notifications/stop/<token>", methods=["GET", "POST"])
-def stop_notifications(token: str):
-    address, error = _notification_link(token, notifications.STOP)
-    if error:
-        return error
-    form = FlaskForm()
-    if form.validate_on_submit():
-        notifications.stop(address)
-        return redirect(request.path, code=303)
-    mode = "stop" if notifications.wanted(address) else "stopped"
-    return render_template("comments/notifications.html", form=form, mode=mode)
+    return render_template("comments/notifications.html", comment=comment, form=form)

@@ -25,17 +25,18 @@ _ENCODED_WORD_START = "=?"
 
 @lru_cache(maxsize=256)
 def normalized_email(address: str) -> str:
-    """The address as email-validator normalises it (syntax only); raises EmailNotValidError.
+    """The address as stored: the local part as email-validator normalises it, the domain in
+    IDNA ASCII (RFC 5891), syntax checked only; raises EmailNotValidError.
 
-    email-validator already refuses quoted local parts, comments ("ana(x)@…") and display names
-    ("Ana <ana@…>"), since none is allowed by default. Remembered for a while: a signature checks
-    the typed address, then derives its canonical key from the result.
+    `amal@bücher.example` and `amal@xn--bcher-kva.example` are one address, which any mail server
+    can take. email-validator already refuses quoted local parts, comments ("ana(x)@…") and display
+    names ("Ana <ana@…>"), since none is allowed by default. Remembered for a while: a signature
+    checks the typed address, then derives its canonical key from the result.
     """
-    normalized = validate_email(address, check_deliverability=False).normalized
-    local = normalized.rpartition("@")[0]
-    if _ENCODED_WORD_START in local:
+    checked = validate_email(address, check_deliverability=False)
+    if _ENCODED_WORD_START in checked.local_part:
         raise NotPlainMailbox("The address holds an encoded word (=?…?=); type the plain address.")
-    return normalized
+    return f"{checked.local_part}@{checked.ascii_domain}"
 
 
 def plain_mailbox(address: str) -> str:

@@ -9,11 +9,11 @@ from petition.extensions import db
 
 
 class OutboxMail(db.Model):
-    """A mail to send, written in the same transaction as the change that causes it.
+    """A mail to send, queued in the same transaction as the change that causes it.
 
-    Either its text is written at once (`subject`, `body_text`), or the row names what to write
-    (`kind`, `locale`, `params`) and the sender writes the text just before sending it: the
-    request that queues it then does no more than insert this row.
+    The row names what to write (`kind`, `locale`, `params`); the sender writes the text just
+    before sending it and keeps `subject` and `body_text` as a record. A mail given up has
+    `failed_dt`, `failure` (why, a code of `petition.mail.transport`) and `last_error` (details).
     """
 
     __tablename__ = "mail_outbox"
@@ -37,4 +37,5 @@ class OutboxMail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_dt: Mapped[datetime | None]
-    failed_dt: Mapped[datetime | None]
+    failed_dt: Mapped[datetime | None] = mapped_column(index=True)
+    failure: Mapped[str | None] = mapped_column(String(20))

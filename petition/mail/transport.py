@@ -11,8 +11,20 @@ from urllib.parse import parse_qs, unquote, urlsplit
 LINK = re.compile(r"https?://\S+")
 
 
+# Why a mail was given up, as stored in `OutboxMail.failure`; the dashboard names each one.
+REFUSED = "refused"
+NO_SMTPUTF8 = "no_smtputf8"
+TOO_OLD = "too_old"
+GONE = "gone"
+
+
 class PermanentFailure(Exception):
-    """The server refused the recipient for good: retrying would not help."""
+    """Retrying would not help: the server refused the recipient for good (REFUSED), or the
+    address needs SMTPUTF8 (RFC 6531) and the server does not offer it (NO_SMTPUTF8)."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
 
 
 class FileTransport:
@@ -29,8 +41,10 @@ class FileTransport:
     def send(self, message: EmailMessage) -> None:
         name = re.sub(r"[^A-Za-z0-9.-]", "_", message["Message-ID"].strip("<>"))
         path = self.directory / f"{name}.eml"
-        path.write_bytes(bytes(message))
-        links = LINK.findall(message.get_content())
+        path.write_bytes(
+            message.as_bytes(policy=message.policy.clone(utf8=True))
+        )  # as an SMTPUTF8 server gets it
+        links = LINK.findall(message.get_body(("plain",)).get_content())
         print(f"[mail] {message['To']}: {message['Subject']} -> {path}", flush=True)
         for link in links:
             print(f"[mail]   {link}", flush=True)
@@ -71,11 +85,18 @@ class SMTPTransport:
 
     def send(self, message: EmailMessage) -> None:
         try:
+            # smtplib asks for SMTPUTF8 by itself when an address is not ASCII, and refuses to
+            # send when the server does not offer it.
             self.connection.send_message(message)
+        except smtplib.SMTPNotSupportedError as error:
+            raise PermanentFailure(
+                NO_SMTPUTF8,
+                f"the address has non-ASCII characters before the @ and the mail server does not offer SMTPUTF8 ({error})",
+            ) from error
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             if codes and all(500 <= code < 600 for code in codes):
-                raise PermanentFailure(str(error)) from error
+                raise PermanentFailure(REFUSED, str(error)) from error
             raise
 
 

@@ -1,12 +1,14 @@
 """The mail that tells moderators comments wait: at most one per MODERATION_DIGEST_MINUTES, whatever
-the number of app processes, sent through the outbox in the transaction that made the wait."""
+the number of app processes, sent through the outbox in the transaction that made the wait. It is a
+mailing list (DIGEST, links naming the account): each moderator can stop it from any of its mails."""
 
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from petition.accounts.service import staff_emails
+from petition.accounts import service as accounts
 from petition.core.email import canonical_email
 from petition.core.time import utcnow
 from petition.core.urls import absolute_url
@@ -17,6 +19,7 @@ from petition.moderation import queue
 from petition.moderation.models import DigestState
 
 STATE_ID = 1
+DIGEST = "moderation/digest"
 
 
 def notify_if_due() -> bool:
@@ -30,20 +33,40 @@ def notify_if_due() -> bool:
     interval = timedelta(minutes=current_app.config["MODERATION_DIGEST_MINUTES"])
     if state is None or (state.last_sent_dt is not None and now - state.last_sent_dt < interval):
         return False
-    recipients = staff_emails("moderator")
+    recipients = accounts.digest_recipients()
     if not recipients:
         return False
     waiting = queue.counts()
-    queue_url = absolute_url("moderation.pending")
-    for address in recipients:
+    for user_id, address in recipients:
         mail.enqueue(
+            DIGEST,
             recipient=address,
             recipient_key=canonical_email(address),
-            template="moderation/digest",
             locale=current_app.config["BABEL_DEFAULT_LOCALE"],
-            waiting=waiting,
-            queue_url=queue_url,
-            interval=current_app.config["MODERATION_DIGEST_MINUTES"],
+            user=user_id,
+            pending=waiting.pending,
+            reported=waiting.reported,
         )
     state.last_sent_dt = now
     return True
+
+
+@mail.composer(DIGEST)
+def _digest_mail(params: dict, locale: str) -> dict | None:
+    """The queue as it was when the mail was queued; nothing if the account stopped the digest since."""
+    if not accounts.gets_digest(params["user"]):
+        return None
+    return {
+        "waiting": queue.Counts(pending=params["pending"], reported=params["reported"]),
+        "queue_url": absolute_url("moderation.pending", lang=locale),
+        "interval": current_app.config["MODERATION_DIGEST_MINUTES"],
+        "unsubscribe_url": mail.unsubscribe_url(DIGEST, params["user"], locale),
+    }
+
+
+mail.mailing_list(
+    DIGEST,
+    subscribed=accounts.gets_digest,
+    unsubscribe=accounts.stop_digest,
+    about=_l("Vous ne recevrez plus le message qui signale les commentaires en attente de modération."),
+)

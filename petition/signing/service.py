@@ -179,9 +179,7 @@ def _renew(
 
 def _mail(signature_id: int, address: str, canonical: str, kind: str, locale: str) -> None:
     # The links open the pages in the mail's language, whatever browser the signer reads it in.
-    mail.enqueue_later(
-        recipient=address, recipient_key=canonical, kind=kind, locale=locale, signature=signature_id
-    )
+    mail.enqueue(kind, recipient=address, recipient_key=canonical, locale=locale, signature=signature_id)
 
 
 @mail.composer("signing/confirm")

@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     sticking_out,
 )
 from tests.browser.words import SIGNERS, WORDS
+from tests.helpers import text_of
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
@@ -35,7 +36,7 @@ def test_sign_read_the_mail_confirm_and_see_the_count(app, smtp_sink, new_page, 
     mail = smtp_sink.last_to(signer["email"])
     assert mail["Subject"].startswith(words["subject"])
     assert words["title"] in mail["Subject"]
-    assert signer["first_name"] in mail.get_content()
+    assert signer["first_name"] in text_of(mail)
 
     # The mail is often read elsewhere (a phone's mail app): its link opens in the signer's language.
     elsewhere = new_page("fr")

@@ -1,0 +1,43 @@
+"""Every kind of mail the site sends, produced the way people cause it, in one language."""
+
+from petition.extensions import db
+from tests.commenting import Reader, approved, decide, latest_comment
+from tests.helpers import links, path_of
+
+AUTHOR = "amina@example.org"
+SIGNER = "nouvelle@example.org"
+SIGNED = "deja@example.org"
+
+
+def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
+    """{kind: the message as received over SMTP}, for a signer, a commenter and a moderator
+    who all read `lang` (the moderators' digest is in the site's default language, set to it)."""
+    app.config["BABEL_DEFAULT_LOCALE"] = lang
+    moderator, _ = staff.create("moderator")
+    signer.client.get(f"/?lang={lang}")
+    signer.sign(email=SIGNER, first_name="Samira")
+    signer.sign_and_confirm(email=SIGNED, first_name="Rachid")
+    signer.sign(email=SIGNED, first_name="Rachid")
+
+    author, replier = Reader(app), Reader(app, ip="198.51.100.40")
+    for reader in (author, replier):
+        reader.get(f"/?lang={lang}")
+    author.comment(text="Quelqu'un sait quand la ligne revient ?", email=AUTHOR, name="Amina")
+    asked = latest_comment(app).id
+    decide(app, asked)
+    signer.deliver()
+    confirmation = mailbox.last_to(AUTHOR)
+    author.press(path_of(next(u for u in links(confirmation) if "/notifications/confirm/" in u)))
+    approved(app, replier, text="Pas avant la décision du juge, je pense.", name="Leila", reply_to=asked)
+    signer.deliver()
+    with app.app_context():
+        db.session.remove()
+    found = {
+        "signing/confirm": mailbox.last_to(SIGNER),
+        "signing/already_signed": mailbox.last_to(SIGNED),
+        "comments/confirm_notifications": confirmation,
+        "comments/reply": mailbox.last_to(AUTHOR),
+        "moderation/digest": mailbox.last_to(moderator),
+    }
+    assert found["comments/reply"] is not confirmation, "no reply notification was sent"
+    return found
