@@ -1,7 +1,7 @@
 """mail delivery: why a mail was given up; moderators may stop the digest
 
-Revision ID: 0007_mail_delivery
-Revises: 0006_outbox_params
+Revision ID: 0008_mail_delivery
+Revises: 0007_canonical_mailbox
 Create Date: 2026-11-29 16:10:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_mail_delivery"
-down_revision = "0006_outbox_params"
+revision = "0008_mail_delivery"
+down_revision = "0007_canonical_mailbox"
 branch_labels = None
 depends_on = None
 
