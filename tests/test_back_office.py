@@ -70,18 +70,19 @@ def test_audit_entries_are_shown_newest_first_with_everything_escaped(app, clien
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
-    assert html.index("comment.reject") < html.index("auth.login</code>") < html.index("user.create</code>")
-    # Before and after as readable key/value rows.
+    order = [html.index(f'data-action="{key}"') for key in ("comment.reject", "auth.login", "user.create")]
+    assert order == sorted(order)
+    # Before and after as readable rows, in words.
     assert re.search(
-        r'<th scope="row" dir="ltr">status</th><td[^>]*>pending</td><td[^>]*>rejected</td>', html
+        r'<th scope="row" data-field="status">État</th><td[^>]*>En attente</td><td[^>]*>Refusé</td>', html
     )
     assert re.search(
-        r'<th scope="row" dir="ltr">hidden</th><td[^>]*><span class="muted">—</span></td><td[^>]*>oui</td>',
+        r'<th scope="row" data-field="hidden">hidden</th><td[^>]*><span class="muted">—</span></td><td[^>]*>oui</td>',
         html,
     )
     assert "{&#34;links&#34;: true}" in html
     # An entry about an account names it.
-    assert f'user #{user_id}</span> <span class="muted" dir="ltr">{email}</span>' in html
+    assert f'Compte <span dir="ltr">#{user_id}</span> <span class="muted" dir="ltr">{email}</span>' in html
 
 
 def test_audit_log_filters_by_action_and_by_actor(app, client, staff):
@@ -98,7 +99,7 @@ def test_audit_log_filters_by_action_and_by_actor(app, client, staff):
         db.session.commit()
 
     html = client.get("/admin/audit", query_string={"action": "comment.approve"}).get_data(as_text=True)
-    assert '<p role="status">2 entrées</p>' in html and "auth.login</code>" not in html
+    assert '<p role="status">2 entrées</p>' in html and 'data-action="auth.login"' not in html
     assert f'<option value="{other_id}"' in html
 
     html = client.get("/admin/audit", query_string={"action": "comment.approve", "actor": other_id})

@@ -36,6 +36,20 @@ def audit_entries(app, action: str | None = None) -> list[AuditEntry]:
         return entries
 
 
+def confirm_delete(moderator: Moderator, asked):
+    """Press "yes" on the confirmation page a delete button opened."""
+    assert asked.status_code == 200
+    html = asked.get_data(as_text=True)
+    data = {
+        "csrf_token": plain_tokens(html)["csrf_token"],
+        "queue": re.search(r'name="queue" type="hidden" value="([a-z]+)"', html).group(1),
+        "confirmed": "yes",
+        "bulk": "delete",
+        "ids": re.findall(r'name="ids" type="hidden" value="(\d+)"', html),
+    }
+    return moderator.client.post("/admin/moderation/act", data=data)
+
+
 def held(app, reader: Reader, **kwargs) -> int:
     response = reader.comment(**kwargs)
     assert response.status_code == 303
@@ -153,7 +167,9 @@ def test_bulk_actions_on_a_selection(app, staff):
     assert len(audit_entries(app)) == 4
 
     nothing = moderator.bulk("spam", [])
-    assert "Cochez d&#39;abord les commentaires" in moderator.html(nothing.headers["Location"])
+    assert "Aucun commentaire n&#39;était coché : rien n&#39;a été fait." in moderator.html(
+        nothing.headers["Location"]
+    )
 
 
 def test_feature_shows_the_comment_first_and_can_be_undone(app, staff):
@@ -176,7 +192,7 @@ def test_delete_and_spam_take_comments_down(app, staff):
     abuse = approved(app, reader, text="Un commentaire publié à retirer")
     moderator = Moderator(app, staff)
     moderator.act("spam", spam)
-    moderator.act("delete", abuse, queue="decided")
+    confirm_delete(moderator, moderator.act("delete", abuse, queue="decided"))
     assert (load(app, spam).status, load(app, abuse).status) == (CommentStatus.SPAM, CommentStatus.DELETED)
     assert load(app, abuse).text == "Un commentaire publié à retirer"  # kept for the record
     assert "publié à retirer" not in Reader(app, ip="198.51.100.6").html()
@@ -188,7 +204,9 @@ def test_actions_answer_in_json_for_the_keyboard_script(app, staff):
     response = Moderator(app, staff).act("approve", first, Accept="application/json")
     data = response.get_json()
     assert response.status_code == 200 and data["ok"] is True
-    assert data["changed"] == [{"id": first, "remove": True, "state": "Publié", "featured": False}]
+    assert data["changed"] == [
+        {"id": first, "remove": True, "state": "Publié", "featured": False, "public": True}
+    ]
     assert data["counts"] == {"pending": 1, "reported": 0}
     assert load(app, second).status == CommentStatus.PENDING
 

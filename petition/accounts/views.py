@@ -8,6 +8,7 @@ from petition.accounts.forms import LoginForm
 from petition.core.network import network_of
 from petition.extensions import limiter
 from petition.mail.service import outbox_counts
+from petition.moderation import queue
 from petition.signing.service import canonical_email, status_counts
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
@@ -58,4 +59,6 @@ def logout():
 @bp.get("/")
 @role_required("moderator")
 def dashboard():
-    return render_template("accounts/dashboard.html", signatures=status_counts(), outbox=outbox_counts())
+    return render_template(
+        "accounts/dashboard.html", signatures=status_counts(), outbox=outbox_counts(), comments=queue.counts()
+    )
