@@ -5,6 +5,7 @@ from flask_login import current_user
 from petition.accounts import service
 from petition.accounts.access import role_required, safe_next
 from petition.accounts.forms import LoginForm
+from petition.contact import service as contact
 from petition.core.network import network_of
 from petition.extensions import limiter
 from petition.mail.service import outbox_counts
@@ -60,5 +61,9 @@ def logout():
 @role_required("moderator")
 def dashboard():
     return render_template(
-        "accounts/dashboard.html", signatures=status_counts(), outbox=outbox_counts(), comments=queue.counts()
+        "accounts/dashboard.html",
+        signatures=status_counts(),
+        outbox=outbox_counts(),
+        comments=queue.counts(),
+        unread_messages=contact.unread() if current_user.is_admin else None,
     )

@@ -23,7 +23,6 @@ ACTIONS = {
     "comment.official_reply": _l("Réponse au nom du comité"),
     "comment_words.update": _l("Listes de mots modifiées"),
     "petition.comment_moderation": _l("Réglage de modération changé"),
-    "contact.read": _l("Message de contact lu"),
 }
 
 FIELDS = {
