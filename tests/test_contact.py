@@ -113,7 +113,7 @@ def test_bad_input_says_what_to_fix_and_keeps_what_was_typed(app, client, lang):
     response = send(client, lang, name="", email="samira@", message="Un message gardé\nsur deux lignes")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert said(app, lang, "Indiquez votre nom.") in unescape(html)
+    assert said(app, lang, "Indiquez votre nom et votre prénom.") in unescape(html)
     assert said(
         app, lang, "Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr"
     ) in unescape(html)

@@ -7,7 +7,7 @@ from petition.comments import labels as comment_labels
 from petition.comments.models import RejectReason
 
 ACTIONS = {
-    "auth.login": _l("Connexion"),
+    "auth.login": _l("Connexion réussie"),
     "auth.login_failed": _l("Connexion refusée"),
     "auth.logout": _l("Déconnexion"),
     "user.create": _l("Compte créé"),

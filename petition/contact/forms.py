@@ -25,7 +25,7 @@ class ContactForm(GuardedForm):
         _l("Votre nom"),
         filters=[collapse_spaces],
         validators=[
-            DataRequired(_l("Indiquez votre nom.")),
+            DataRequired(_l("Indiquez votre nom et votre prénom.")),
             Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.", max=NAME_MAX)),
             no_forbidden_characters(),
             person_name,
