@@ -2,7 +2,10 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 
+import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from petition.accounts.models import User
@@ -11,6 +14,7 @@ from petition.audit.service import record
 from petition.core.time import utcnow
 from petition.extensions import db
 from petition.mail.models import OutboxMail
+from tests.commenting import Reader, approved
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -130,3 +134,28 @@ def test_audit_log_is_paginated(app, client, staff):
     second = client.get(older).get_data(as_text=True)
     assert second.count('class="audit-entry"') == 10
     assert "step-09" in second and "step-00" in second
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_dashboard_shows_waiting_and_reported_comments_with_links(app, client, staff, lang):
+    reader = Reader(app)
+    for n in range(2):
+        reader.comment(text=f"En attente {n}")
+    reported = approved(app, reader, text="Un commentaire que des lecteurs signalent")
+    Reader(app, ip="203.0.113.7").press(f"/comments/{reported}/report", reason="off_topic")
+    staff.login(client)
+    html = client.get("/admin/", query_string={"lang": lang}).get_data(as_text=True)
+    with app.test_request_context(), force_locale(lang):
+        waiting, flagged = gettext("En attente d'une décision"), gettext("Signalés par des lecteurs")
+        to_waiting, to_reported = (
+            gettext("Voir les commentaires en attente"),
+            gettext("Voir les commentaires signalés"),
+        )
+    assert stat(unescape(html), waiting) == "2"
+    assert stat(unescape(html), flagged) == "1"
+    assert f'<a href="/admin/moderation">{to_waiting}</a>' in unescape(html)
+    assert f'<a href="/admin/moderation/reported">{to_reported}</a>' in unescape(html)
+    # The links lead to those comments.
+    assert "Un commentaire que des lecteurs signalent" in client.get("/admin/moderation/reported").get_data(
+        as_text=True
+    )
