@@ -1,3 +1,5 @@
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -46,7 +48,6 @@ class ContactForm(GuardedForm):
     )
     message = TextAreaField(
         _l("Votre message"),
-        description=_l("%(max)d caractères au plus.", max=MESSAGE_MAX),
         filters=[_strip],
         validators=[
             DataRequired(_l("Écrivez votre message.")),
@@ -56,3 +57,8 @@ class ContactForm(GuardedForm):
         ],
         render_kw={"rows": 8, "maxlength": MESSAGE_MAX},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Written per request: the number is formatted in the reader's language ("5 000" in French).
+        self.message.description = _("%(max)s caractères au plus.", max=format_decimal(MESSAGE_MAX))
