@@ -511,8 +511,11 @@ def test_bulk_bar_stands_apart_and_says_what_happened(app, staff, lang):
     message = said(
         app, lang, "%(num)d commentaire marqué comme spam.", "%(num)d commentaires marqués comme spam.", 2
     )
-    assert message in unescape(moderator.html(done.headers["Location"]))
+    way_back = said(app, lang, "Pour revenir sur cette décision : « Décidés cette semaine ».")
+    assert f"{message} {way_back}" in unescape(moderator.html(done.headers["Location"]))
     assert [load(app, i).status for i in ids] == [CommentStatus.SPAM] * 2 + [CommentStatus.PENDING]
+    # The way back is there: a comment marked as spam by mistake can still be approved.
+    assert f'value="approve:{ids[0]}"' in moderator.html("/admin/moderation/decided")
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -117,6 +117,9 @@ def act():
 
     changed = service.act(action, ids, current_user._get_current_object(), reason)
     message = DONE[action](len(changed))
+    if changed and action in (Action.REJECT, Action.SPAM):
+        # A single key does this: say where it can be undone.
+        message += " " + _("Pour revenir sur cette décision : « Décidés cette semaine ».")
     if wants_json:
         return jsonify(
             ok=True,
