@@ -71,3 +71,24 @@ def test_the_queue_and_its_delete_confirmation_on_a_phone(app, browser, live_ser
     assert no_horizontal_scroll(page) and sticking_out(page) == []
     screenshot(page, f"{lang}-queue-confirm-delete-360")
     context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_admins_read_the_inbox_on_a_phone(app, browser, live_server, staff, lang):
+    with app.app_context():
+        db.session.add(
+            ContactMessage(name="Leïla", email="leila@example.org", message="Où signer ?", locale="fr")
+        )
+        db.session.commit()
+        db.session.remove()
+    context, page = log_in(browser, live_server, staff, role="admin", **PHONE)
+    page.goto(f"/admin/contact?lang={lang}")
+    expect(page.locator(".contact-item.unread")).to_have_count(1)
+    assert axe_violations(page) == []
+    assert no_horizontal_scroll(page) and sticking_out(page) == []
+    page.get_by_role("link", name="Leïla").click()
+    expect(page.locator(".comment-text")).to_have_text("Où signer ?")
+    assert axe_violations(page) == []
+    assert no_horizontal_scroll(page) and sticking_out(page) == []
+    screenshot(page, f"{lang}-contact-message-360")
+    context.close()
