@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.api.views import bp as api
     from petition.audit.views import bp as audit
     from petition.comments.views import bp as comments
+    from petition.contact.views import bp as contact
     from petition.health.views import bp as health
     from petition.mail.views import bp as mail
     from petition.moderation.views import bp as moderation
@@ -115,7 +116,19 @@ def _register_blueprints(app: Flask) -> None:
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
 
-    for blueprint in (petitions, signing, sharing, comments, api, accounts, audit, moderation, health, mail):
+    for blueprint in (
+        petitions,
+        signing,
+        sharing,
+        comments,
+        api,
+        accounts,
+        audit,
+        moderation,
+        contact,
+        health,
+        mail,
+    ):
         app.register_blueprint(blueprint)
 
     import petition.models  # noqa: F401  (every model known to Alembic and create_all)

@@ -82,6 +82,12 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "RATELIMIT_REPORT": os.environ.get("RATELIMIT_REPORT", "10 per minute;50 per hour"),
         "MODERATION_DIGEST_MINUTES": _int("MODERATION_DIGEST_MINUTES", 60),
         "ORGANISER_NAME": os.environ.get("ORGANISER_NAME", "Comité de soutien à KLEEMA"),
+        "RATELIMIT_CONTACT": os.environ.get("RATELIMIT_CONTACT", "3 per minute;10 per hour"),
+        "CONTACT_MIN_SECONDS": _int("CONTACT_MIN_SECONDS", 3),
+        # Who answers for the personal data the site keeps (named on the privacy page); the
+        # committee itself unless set.
+        "DATA_CONTROLLER_NAME": os.environ.get("DATA_CONTROLLER_NAME", ""),
+        "DATA_CONTROLLER_EMAIL": os.environ.get("DATA_CONTROLLER_EMAIL", ""),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

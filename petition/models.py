@@ -3,6 +3,7 @@
 from petition.accounts.models import User
 from petition.audit.models import AuditEntry
 from petition.comments.models import Comment, CommentCounts, CommentReport, ModeratedWord
+from petition.contact.models import ContactMessage
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
 from petition.moderation.models import DigestState
@@ -15,6 +16,7 @@ __all__ = [
     "Comment",
     "CommentCounts",
     "CommentReport",
+    "ContactMessage",
     "CountShard",
     "DigestState",
     "ModeratedWord",

@@ -2,7 +2,10 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 
+import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from petition.accounts.models import User
@@ -11,6 +14,7 @@ from petition.audit.service import record
 from petition.core.time import utcnow
 from petition.extensions import db
 from petition.mail.models import OutboxMail
+from tests.commenting import Reader, approved
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -75,18 +79,19 @@ def test_audit_entries_are_shown_newest_first_with_everything_escaped(app, clien
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
-    assert html.index("comment.reject") < html.index("auth.login</code>") < html.index("user.create</code>")
-    # Before and after as readable key/value rows.
+    order = [html.index(f'data-action="{key}"') for key in ("comment.reject", "auth.login", "user.create")]
+    assert order == sorted(order)
+    # Before and after as readable rows, in words.
     assert re.search(
-        r'<th scope="row" dir="ltr">status</th><td[^>]*>pending</td><td[^>]*>rejected</td>', html
+        r'<th scope="row" data-field="status">État</th><td[^>]*>En attente</td><td[^>]*>Refusé</td>', html
     )
     assert re.search(
-        r'<th scope="row" dir="ltr">hidden</th><td[^>]*><span class="muted">—</span></td><td[^>]*>oui</td>',
+        r'<th scope="row" data-field="hidden">hidden</th><td[^>]*><span class="muted">—</span></td><td[^>]*>oui</td>',
         html,
     )
     assert "{&#34;links&#34;: true}" in html
     # An entry about an account names it.
-    assert f'user #{user_id}</span> <span class="muted" dir="ltr">{email}</span>' in html
+    assert f'Compte <span dir="ltr">#{user_id}</span> <span class="muted" dir="ltr">{email}</span>' in html
 
 
 def test_audit_log_filters_by_action_and_by_actor(app, client, staff):
@@ -103,7 +108,7 @@ def test_audit_log_filters_by_action_and_by_actor(app, client, staff):
         db.session.commit()
 
     html = client.get("/admin/audit", query_string={"action": "comment.approve"}).get_data(as_text=True)
-    assert '<p role="status">2 entrées</p>' in html and "auth.login</code>" not in html
+    assert '<p role="status">2 entrées</p>' in html and 'data-action="auth.login"' not in html
     assert f'<option value="{other_id}"' in html
 
     html = client.get("/admin/audit", query_string={"action": "comment.approve", "actor": other_id})
@@ -134,3 +139,28 @@ def test_audit_log_is_paginated(app, client, staff):
     second = client.get(older).get_data(as_text=True)
     assert second.count('class="audit-entry"') == 10
     assert "step-09" in second and "step-00" in second
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_dashboard_shows_waiting_and_reported_comments_with_links(app, client, staff, lang):
+    reader = Reader(app)
+    for n in range(2):
+        reader.comment(text=f"En attente {n}")
+    reported = approved(app, reader, text="Un commentaire que des lecteurs signalent")
+    Reader(app, ip="203.0.113.7").press(f"/comments/{reported}/report", reason="off_topic")
+    staff.login(client)
+    html = client.get("/admin/", query_string={"lang": lang}).get_data(as_text=True)
+    with app.test_request_context(), force_locale(lang):
+        waiting, flagged = gettext("En attente d'une décision"), gettext("Signalés par des lecteurs")
+        to_waiting, to_reported = (
+            gettext("Voir les commentaires en attente"),
+            gettext("Voir les commentaires signalés"),
+        )
+    assert stat(unescape(html), waiting) == "2"
+    assert stat(unescape(html), flagged) == "1"
+    assert f'<a href="/admin/moderation">{to_waiting}</a>' in unescape(html)
+    assert f'<a href="/admin/moderation/reported">{to_reported}</a>' in unescape(html)
+    # The links lead to those comments.
+    assert "Un commentaire que des lecteurs signalent" in client.get("/admin/moderation/reported").get_data(
+        as_text=True
+    )

@@ -3,8 +3,10 @@ the digest mail, and who may do what."""
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import select
 
 from petition.audit.models import AuditEntry
@@ -34,6 +36,20 @@ def audit_entries(app, action: str | None = None) -> list[AuditEntry]:
         entries = db.session.scalars(query).all()
         db.session.expunge_all()
         return entries
+
+
+def confirm_delete(moderator: Moderator, asked):
+    """Press "yes" on the confirmation page a delete button opened."""
+    assert asked.status_code == 200
+    html = asked.get_data(as_text=True)
+    data = {
+        "csrf_token": plain_tokens(html)["csrf_token"],
+        "queue": re.search(r'name="queue" type="hidden" value="([a-z]+)"', html).group(1),
+        "confirmed": "yes",
+        "bulk": "delete",
+        "ids": re.findall(r'name="ids" type="hidden" value="(\d+)"', html),
+    }
+    return moderator.client.post("/admin/moderation/act", data=data)
 
 
 def held(app, reader: Reader, **kwargs) -> int:
@@ -153,7 +169,9 @@ def test_bulk_actions_on_a_selection(app, staff):
     assert len(audit_entries(app)) == 4
 
     nothing = moderator.bulk("spam", [])
-    assert "Cochez d&#39;abord les commentaires" in moderator.html(nothing.headers["Location"])
+    assert "Aucun commentaire n&#39;était coché : rien n&#39;a été fait." in moderator.html(
+        nothing.headers["Location"]
+    )
 
 
 def test_feature_shows_the_comment_first_and_can_be_undone(app, staff):
@@ -176,7 +194,7 @@ def test_delete_and_spam_take_comments_down(app, staff):
     abuse = approved(app, reader, text="Un commentaire publié à retirer")
     moderator = Moderator(app, staff)
     moderator.act("spam", spam)
-    moderator.act("delete", abuse, queue="decided")
+    confirm_delete(moderator, moderator.act("delete", abuse, queue="decided"))
     assert (load(app, spam).status, load(app, abuse).status) == (CommentStatus.SPAM, CommentStatus.DELETED)
     assert load(app, abuse).text == "Un commentaire publié à retirer"  # kept for the record
     assert "publié à retirer" not in Reader(app, ip="198.51.100.6").html()
@@ -188,7 +206,9 @@ def test_actions_answer_in_json_for_the_keyboard_script(app, staff):
     response = Moderator(app, staff).act("approve", first, Accept="application/json")
     data = response.get_json()
     assert response.status_code == 200 and data["ok"] is True
-    assert data["changed"] == [{"id": first, "remove": True, "state": "Publié", "featured": False}]
+    assert data["changed"] == [
+        {"id": first, "remove": True, "state": "Publié", "featured": False, "public": True}
+    ]
     assert data["counts"] == {"pending": 1, "reported": 0}
     assert load(app, second).status == CommentStatus.PENDING
 
@@ -398,3 +418,171 @@ def test_words_with_markup_are_printed_as_text(app, staff):
     for html in (refused.get_data(as_text=True), admin.html(), admin.html("/admin/moderation/settings")):
         assert_inert(html)
         assert banned not in html and suspect not in html
+
+
+# What forgives a moderator's mistakes, and what the back office says, in each language.
+
+LANGS = ["fr", "ar", "en"]
+
+
+def said(app, lang: str, msgid: str, plural: str | None = None, num: int | None = None, **params) -> str:
+    """The text a staff member reads in that language (compare it with unescape(html))."""
+    with app.test_request_context(), force_locale(lang):
+        if plural:
+            return ngettext(msgid, plural, num, **params)
+        return gettext(msgid, **params)
+
+
+def in_language(moderator: Moderator, lang: str) -> None:
+    moderator.client.get("/admin/", query_string={"lang": lang})
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_delete_shows_what_would_go_and_deletes_only_once_confirmed(app, staff, lang):
+    reader = Reader(app)
+    one = held(app, reader, text="Un premier commentaire à supprimer")
+    two = held(app, reader, text="Un second commentaire à supprimer")
+    kept = held(app, reader, text="Un commentaire qui reste")
+    moderator = Moderator(app, staff)
+    in_language(moderator, lang)
+    queue = unescape(moderator.html())
+    assert said(app, lang, "Supprimer…") in queue and said(app, lang, "Supprimer les cochés…") in queue
+
+    asked = moderator.act("delete", one)
+    html = unescape(asked.get_data(as_text=True))
+    assert asked.status_code == 200 and "Un premier commentaire à supprimer" in html
+    assert (
+        said(app, lang, "Oui, supprimer ce commentaire", "Oui, supprimer ces %(num)d commentaires", 1) in html
+    )
+    assert said(app, lang, "Non, revenir à la file") in html
+    assert load(app, one).status == CommentStatus.PENDING and audit_entries(app) == []
+
+    asked = moderator.bulk("delete", [one, two])
+    html = unescape(asked.get_data(as_text=True))
+    assert said(app, lang, "Supprimer ce commentaire ?", "Supprimer ces %(num)d commentaires ?", 2) in html
+    assert "Un second commentaire à supprimer" in html and "Un commentaire qui reste" not in html
+    assert load(app, two).status == CommentStatus.PENDING
+
+    done = confirm_delete(moderator, asked)
+    assert done.status_code == 303
+    after = unescape(moderator.html(done.headers["Location"]))
+    message = said(app, lang, "%(num)d commentaire supprimé.", "%(num)d commentaires supprimés.", 2)
+    assert message in after
+    statuses = [load(app, i).status for i in (one, two, kept)]
+    assert statuses == [CommentStatus.DELETED, CommentStatus.DELETED, CommentStatus.PENDING]
+
+
+def test_no_key_and_no_json_request_deletes(app, staff):
+    target = held(app, Reader(app), text="Ne pas supprimer d'un geste")
+    moderator = Moderator(app, staff)
+    queue = moderator.html()
+    # The keyboard help names no key that deletes, and the delete buttons carry no shortcut.
+    assert not re.search(r'value="delete:\d+"[^>]*data-key', queue)
+    assert "supprimer" not in re.search(r"<dl>.*?</dl>", queue, re.S).group(0).lower()
+    response = moderator.act("delete", target, Accept="application/json")
+    assert load(app, target).status == CommentStatus.PENDING
+    assert "Ne pas supprimer d" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bulk_bar_stands_apart_and_says_what_happened(app, staff, lang):
+    reader = Reader(app)
+    ids = [held(app, reader, text=f"Commentaire groupé {n}") for n in range(3)]
+    moderator = Moderator(app, staff)
+    in_language(moderator, lang)
+    queue = moderator.html()
+    bar = unescape(re.search(r'<fieldset class="bulk-bar".*?</fieldset>', queue, re.S).group(0))
+    assert said(app, lang, "Action groupée sur les commentaires cochés") in bar
+    assert said(app, lang, "Commentaires cochés\u00a0:") in bar and "data-ticked" in bar
+    assert said(app, lang, "Approuver les cochés") in bar
+    # Each comment's own buttons are outside the bar.
+    assert 'value="approve:' not in bar and queue.index("</fieldset>") < queue.index(
+        f'value="approve:{ids[0]}"'
+    )
+
+    nothing = moderator.bulk("approve", [])
+    explained = said(
+        app,
+        lang,
+        "Aucun commentaire n'était coché : rien n'a été fait. Cochez les commentaires, puis choisissez l'action groupée.",
+    )
+    assert explained in unescape(moderator.html(nothing.headers["Location"]))
+    done = moderator.bulk("spam", ids[:2])
+    message = said(
+        app, lang, "%(num)d commentaire marqué comme spam.", "%(num)d commentaires marqués comme spam.", 2
+    )
+    way_back = said(app, lang, "Pour revenir sur cette décision : « Décidés cette semaine ».")
+    assert f"{message} {way_back}" in unescape(moderator.html(done.headers["Location"]))
+    assert [load(app, i).status for i in ids] == [CommentStatus.SPAM] * 2 + [CommentStatus.PENDING]
+    # The way back is there: a comment marked as spam by mistake can still be approved.
+    assert f'value="approve:{ids[0]}"' in moderator.html("/admin/moderation/decided")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_feature_on_a_waiting_comment_says_it_publishes_it(app, staff, lang):
+    waiting = held(app, Reader(app), text="Toute ma famille appelait avec KLEEMA.")
+    moderator = Moderator(app, staff)
+    in_language(moderator, lang)
+    button = re.search(rf'<button[^>]*value="feature:{waiting}"[^>]*>([^<]*)<kbd>', moderator.html())
+    assert unescape(button.group(1)).strip() == said(app, lang, "Publier et mettre en avant")
+    moderator.act("feature", waiting)
+    comment = load(app, waiting)
+    assert comment.status == CommentStatus.APPROVED and comment.is_featured
+    assert "Toute ma famille appelait avec KLEEMA." in Reader(app, ip="198.51.100.9").html()
+
+    published = approved(app, Reader(app), text="Déjà publié")
+    html = moderator.html("/admin/moderation/decided")
+    button = re.search(rf'<button[^>]*value="feature:{published}"[^>]*>([^<]*)<kbd>', html)
+    assert unescape(button.group(1)).strip() == said(app, lang, "Mettre en avant")
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees: the page without its tags and attributes."""
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_audit_log_reads_in_words_and_keeps_deleted_texts(app, staff, lang):
+    author = Reader(app)
+    regretted = held(app, author, text="Je retire ce que j'ai écrit sur Wana.")
+    author.press(f"/comments/{regretted}/delete")
+    rude = held(app, Reader(app, ip="198.51.100.30"), text="Un texte grossier à effacer du site.")
+    refused = held(app, Reader(app, ip="198.51.100.31"), text="Hors sujet complet")
+    admin = Moderator(app, staff, role="admin")
+    confirm_delete(admin, admin.act("delete", rude))
+    admin.act("reject", refused, reason="off_topic")
+    in_language(admin, lang)
+
+    html = admin.html("/admin/audit")
+    text = visible_text(html)
+    for key in (
+        "auth.login",
+        "comment.delete",
+        "comment.reject",
+        "hidden_by_reports",
+        "approved",
+        "off_topic",
+    ):
+        assert key not in text, key
+    for words in (
+        "Connexion réussie",
+        "Commentaire supprimé par l'équipe",
+        "Commentaire supprimé par son auteur",
+        "Commentaire refusé",
+        "État",
+        "Masqué après signalements",
+        "Texte",
+        "En attente",
+        "Supprimé",
+        "Refusé",
+        "Hors sujet",
+    ):
+        assert said(app, lang, words) in text, words
+    # The texts the site no longer shows are kept in their entries.
+    assert "Je retire ce que j'ai écrit sur Wana." in text
+    assert "Un texte grossier à effacer du site." in text
+    # The filter lists actions by their names too.
+    assert (
+        f'<option value="comment.delete_by_author">{said(app, lang, "Commentaire supprimé par son auteur")}'
+        in unescape(html)
+    )

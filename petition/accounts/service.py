@@ -152,9 +152,9 @@ def gets_digest(user_id: int) -> bool | None:
 
 
 def stop_digest(user_id: int) -> None:
-    """No more moderation digest for this account (asked from one of its mails); commits."""
-    db.session.execute(update(User).where(User.id == user_id).values(gets_digest=False))
-    db.session.commit()
+    """No more moderation digest for this account (asked from one of its mails; a write transaction)."""
+    with write_transaction():
+        db.session.execute(update(User).where(User.id == user_id).values(gets_digest=False))
 
 
 @cache

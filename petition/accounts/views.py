@@ -5,10 +5,12 @@ from flask_login import current_user
 from petition.accounts import service
 from petition.accounts.access import role_required, safe_next
 from petition.accounts.forms import LoginForm
+from petition.contact import service as contact
 from petition.core.email import canonical_email
 from petition.core.network import network_of
 from petition.extensions import limiter
 from petition.mail.service import given_up, outbox_counts
+from petition.moderation import queue
 from petition.signing.service import status_counts
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
@@ -60,5 +62,10 @@ def logout():
 @role_required("moderator")
 def dashboard():
     return render_template(
-        "accounts/dashboard.html", signatures=status_counts(), outbox=outbox_counts(), given_up=given_up()
+        "accounts/dashboard.html",
+        signatures=status_counts(),
+        outbox=outbox_counts(),
+        given_up=given_up(),
+        comments=queue.counts(),
+        unread_messages=contact.unread() if current_user.is_admin else None,
     )

@@ -41,7 +41,10 @@ class AuditEntry(db.Model):
 
 
 def _readable(value: Any) -> Any:
-    """Nested values are shown as compact JSON; plain ones are left for the template to show."""
+    """A list of plain values (a word list) reads as one line; other nested values are shown as
+    compact JSON; plain ones are left for the template to show."""
+    if isinstance(value, list) and all(isinstance(item, str | int) for item in value):
+        return ", ".join(str(item) for item in value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return value

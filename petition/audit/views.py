@@ -1,7 +1,7 @@
 from flask import Blueprint, render_template, request
 
 from petition.accounts.access import role_required
-from petition.audit import service
+from petition.audit import labels, service
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 
@@ -21,4 +21,5 @@ def index():
         filters=filters,
         actions=service.known_actions(),
         actors=service.known_actors(),
+        labels=labels,
     )

@@ -12,6 +12,7 @@ from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from petition.accounts.models import User
+from petition.audit import service as audit
 from petition.comments import notifications, words
 from petition.comments.authorship import new_token
 from petition.comments.models import (
@@ -180,6 +181,14 @@ def delete_by_author(comment: Comment) -> None:
     with write_transaction():
         if not still_editable(comment):
             raise Refused(edit_closed_message())
+        # The audit log keeps what was erased, so that the committee can still answer for it.
+        audit.record(
+            "comment.delete_by_author",
+            "comment",
+            comment.id,
+            before={"status": comment.status.value, "author_name": comment.author_name, "text": comment.text},
+            after={"status": CommentStatus.DELETED.value},
+        )
         comment.status = CommentStatus.DELETED
         comment.text = ""
         comment.email = comment.email_canonical = None

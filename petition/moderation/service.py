@@ -54,6 +54,9 @@ def act(
                 if action == Action.REJECT:
                     note = (reason or RejectReason.RULES).value
                 comments.decide(comment, _DECISIONS[action], note, by=moderator)
+            if action == Action.DELETE:
+                # The text leaves the site: its entry in the log is where it can still be read.
+                before["text"] = comment.text
             audit.record(
                 f"comment.{action.value}",
                 "comment",
@@ -65,6 +68,15 @@ def act(
             )
             changed.append(comment)
     return changed
+
+
+def deletable(comment_ids: list[int]) -> list[Comment]:
+    """The comments a deletion would take down (not the committee's own replies), oldest first."""
+    return db.session.scalars(
+        select(Comment)
+        .where(Comment.id.in_(set(comment_ids)), Comment.is_official.is_(False))
+        .order_by(Comment.created_dt, Comment.id)
+    ).all()
 
 
 def official_reply(answered: Comment, text: str, moderator: User) -> Comment:

@@ -98,14 +98,27 @@ def act():
     except ValueError:
         abort(400)
     if not ids:
-        message = _("Cochez d'abord les commentaires sur lesquels agir.")
+        message = _(
+            "Aucun commentaire n'était coché : rien n'a été fait. Cochez les commentaires, puis choisissez l'action groupée."
+        )
         if wants_json:
             return jsonify(ok=False, message=message), 422
         flash(message, "error")
         return redirect(url_for(f"moderation.{queue_name}"), code=303)
+    if action == Action.DELETE and request.form.get("confirmed") != "yes":
+        # Deleting is final: one click only shows what would go, a second one on that page deletes.
+        return render_template(
+            "moderation/confirm_delete.html",
+            comments=service.deletable(ids),
+            queue_name=queue_name,
+            labels=labels,
+        )
 
     changed = service.act(action, ids, current_user._get_current_object(), reason)
     message = DONE[action](len(changed))
+    if changed and action in (Action.REJECT, Action.SPAM):
+        # A single key does this: say where it can be undone.
+        message += " " + _("Pour revenir sur cette décision : « Décidés cette semaine ».")
     if wants_json:
         return jsonify(
             ok=True,
@@ -117,6 +130,7 @@ def act():
                     "remove": not queue.holds(queue_name, c),
                     "state": str(labels.status(c)),
                     "featured": c.is_featured,
+                    "public": c.is_public,
                 }
                 for c in changed
             ],

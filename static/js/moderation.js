@@ -1,6 +1,8 @@
 // Keyboard work through a moderation queue: j/k move, a/r/s/f act on the current comment, x ticks
 // it, o opens the committee's reply, ? shows the help. Actions are sent without reloading the page;
-// without JavaScript the same buttons post the form.
+// without JavaScript the same buttons post the form. No comment is current until j or k is pressed,
+// so that a key pressed first acts on nothing. Deleting is never sent from here: its button opens
+// the confirmation page.
 (function () {
   "use strict";
   var form = document.querySelector("[data-queue-form]");
@@ -9,7 +11,16 @@
   var status = document.querySelector("[data-queue-status]");
   var help = document.querySelector("[data-shortcuts]");
   var empty = document.querySelector("[data-queue-empty]");
+  var ticked = form.querySelector("[data-ticked]");
+  var bulkButtons = form.querySelectorAll("[data-bulk]");
   var current = null;
+
+  // The bulk bar says how many comments are ticked, and its buttons wait for at least one.
+  function updateBulk() {
+    var count = list.querySelectorAll("[data-select]:checked").length;
+    if (ticked) ticked.textContent = String(count);
+    Array.prototype.forEach.call(bulkButtons, function (button) { button.disabled = count === 0; });
+  }
 
   function items() {
     return Array.prototype.filter.call(list.querySelectorAll("[data-item]"), function (item) {
@@ -65,12 +76,13 @@
     return all[index + 1] || all[index - 1] || null;
   }
 
-  function flipFeature(item, featured) {
+  function flipFeature(item, featured, isPublic) {
     var button = item.querySelector('[data-key="f"]');
     if (!button) return;
     var id = item.getAttribute("data-item");
     button.value = (featured ? "unfeature:" : "feature:") + id;
-    button.firstChild.textContent = button.getAttribute(featured ? "data-unfeature-label" : "data-feature-label") + " ";
+    var label = featured ? "data-unfeature-label" : isPublic ? "data-feature-label" : "data-publish-feature-label";
+    button.firstChild.textContent = button.getAttribute(label) + " ";
   }
 
   function settle(targets, data) {
@@ -87,11 +99,12 @@
       }
       var state = item.querySelector("[data-state]");
       if (state) state.textContent = c.state;
-      flipFeature(item, c.featured);
+      flipFeature(item, c.featured, c.public);
       var box = item.querySelector("[data-select]");
       if (box) box.checked = false;
     });
     afterRemoval();
+    updateBulk();
   }
 
   function send(submitter) {
@@ -117,7 +130,6 @@
         updateCounts(data.counts);
         if (data.ok) settle(targets, data);
         else targets.forEach(function (item) { item.classList.remove("sending"); });
-        if (!current) select(items()[0], true);
       });
     }).catch(function () {
       // The page may have expired or the server refused: let the form post itself and show why.
@@ -129,11 +141,14 @@
 
   function onSubmit(event) {
     var submitter = event.submitter;
-    if (!submitter || !submitter.name) return;
+    if (!submitter || !submitter.name || /^delete/.test(submitter.value)) return;
     event.preventDefault();
     send(submitter);
   }
   form.addEventListener("submit", onSubmit);
+  list.addEventListener("change", function (event) {
+    if (event.target.matches("[data-select]")) updateBulk();
+  });
 
   list.addEventListener("focusin", function (event) {
     var item = event.target.closest("[data-item]");
@@ -152,6 +167,7 @@
       if (!current) return;
       var box = current.querySelector("[data-select]");
       box.checked = !box.checked;
+      updateBulk();
     } else if ("arsfo".indexOf(key) >= 0 && key.length === 1) {
       if (!current) return;
       var control = current.querySelector('[data-key="' + key + '"]');
@@ -162,5 +178,5 @@
     event.preventDefault();
   });
 
-  select(items()[0], false);
+  updateBulk();
 })();

@@ -50,8 +50,16 @@ def test_fifty_comments_moderated_with_the_keyboard(app, browser, live_server, s
     expect(help_box).to_have_attribute("open", "")
     expect(help_box).to_contain_text("refuser, avec la raison choisie dans la liste")
 
-    # j and k move between comments; the first one is current from the start.
+    # No comment is current until j or k is pressed: a first key acts on nothing.
     current = page.locator(".queue-item.current")
+    expect(current).to_have_count(0)
+    page.keyboard.press("a")
+    page.keyboard.press("s")
+    page.wait_for_timeout(300)
+    assert {status for status, _featured, _note in statuses(app, ids).values()} == {CommentStatus.PENDING}
+    expect(current).to_have_count(0)
+    # j and k move between comments; j starts from the first one.
+    page.keyboard.press("j")
     expect(current).to_have_attribute("data-item", str(ids[0]))
     page.keyboard.press("j")
     page.keyboard.press("j")
@@ -87,6 +95,73 @@ def test_fifty_comments_moderated_with_the_keyboard(app, browser, live_server, s
     # The page agrees after a reload: nothing is left to do.
     page.reload()
     expect(page.locator("[data-item]")).to_have_count(0)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_j_then_a_approves_the_first_comment(app, browser, live_server, staff, lang):
+    ids = seed_queue(app, 3)
+    context, page = log_in(browser, live_server, staff)
+    page.goto(f"/admin/moderation?lang={lang}")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.locator(".queue-item.current")).to_have_count(0)
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(page.locator("[data-item]")).to_have_count(2)
+    found = statuses(app, ids)
+    assert [found[i][0] for i in ids] == [
+        CommentStatus.APPROVED,
+        CommentStatus.PENDING,
+        CommentStatus.PENDING,
+    ]
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_bulk_bar_counts_ticked_comments_and_waits_for_one(app, browser, live_server, staff, lang):
+    ids = seed_queue(app, 3)
+    context, page = log_in(browser, live_server, staff)
+    page.goto(f"/admin/moderation?lang={lang}")
+    ticked = page.locator("[data-ticked]")
+    bulk = page.locator("[data-bulk]")
+    expect(ticked).to_have_text("0")
+    for n in range(bulk.count()):
+        expect(bulk.nth(n)).to_be_disabled()
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    expect(ticked).to_have_text("1")
+    page.locator(f"#select-{ids[2]}").check()
+    expect(ticked).to_have_text("2")
+    for n in range(bulk.count()):
+        expect(bulk.nth(n)).to_be_enabled()
+    page.locator('[data-bulk][value="approve"]').click()
+    expect(page.locator("[data-item]")).to_have_count(1)
+    expect(ticked).to_have_text("0")
+    expect(bulk.first).to_be_disabled()
+    found = statuses(app, ids)
+    assert [found[i][0] for i in ids] == [
+        CommentStatus.APPROVED,
+        CommentStatus.PENDING,
+        CommentStatus.APPROVED,
+    ]
+    context.close()
+
+
+def test_delete_opens_a_confirmation_page_and_cancel_keeps_the_comment(app, browser, live_server, staff):
+    ids = seed_queue(app, 2)
+    context, page = log_in(browser, live_server, staff)
+    page.goto("/admin/moderation")
+    page.locator(f'#item-{ids[0]} button[value="delete:{ids[0]}"]').click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Supprimer ce commentaire ?")
+    page.get_by_role("link", name="Non, revenir à la file").click()
+    expect(page.locator("[data-item]")).to_have_count(2)
+    assert statuses(app, ids)[ids[0]][0] == CommentStatus.PENDING
+
+    page.locator(f'#item-{ids[0]} button[value="delete:{ids[0]}"]').click()
+    page.get_by_role("button", name="Oui, supprimer ce commentaire").click()
+    expect(page.locator(".flash")).to_contain_text("1 commentaire supprimé.")
+    expect(page.locator("[data-item]")).to_have_count(1)
+    assert statuses(app, ids)[ids[0]][0] == CommentStatus.DELETED
     context.close()
 
 
