@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from petition.contact.models import ContactMessage
 from petition.extensions import db, limiter
-from tests.helpers import form_tokens, links, path_of
+from tests.helpers import form_tokens, links, path_of, text_of
 
 LANGS = ["fr", "ar", "en"]
 XSS = '<script>alert("x")</script>'
@@ -93,7 +93,7 @@ def test_a_message_is_kept_and_mailed_to_every_admin_only(app, client, staff, sm
     deliver(app)
     mail = smtp_sink.last_to(admin)
     assert "Samira Alaoui" in mail["Subject"]
-    body = mail.get_content()
+    body = text_of(mail)
     assert "Depuis lundi je ne peux plus appeler Wana." in body and "samira@example.org" in body
     assert any(path_of(url) == f"/admin/contact/{message.id}" for url in links(mail))
     assert smtp_sink.to(moderator) == []
