@@ -24,6 +24,18 @@ def parse_id(raw: str | None) -> int | None:
     return value if 0 < value <= BIG_ID_MAX else None
 
 
+# No listing of the site comes near a million pages; the bound keeps (page - 1) × per page far
+# inside a 64-bit OFFSET on both databases.
+PAGE_MAX = 1_000_000
+
+
+def parse_page(raw: str | None) -> int:
+    """A page number from a query string (?page=), from 1: the first page for anything missing,
+    not a whole number, or past PAGE_MAX."""
+    value = parse_id(raw)
+    return value if value is not None and value <= PAGE_MAX else 1
+
+
 def text_enum(values: type[enum.Enum], length: int = 16) -> Enum:
     """An enum stored as its values in a plain string column (no CREATE TYPE to migrate)."""
     return Enum(values, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])

@@ -37,12 +37,13 @@ def act(
     """Apply one action to comments (one, or a selection) and commit; returns those changed.
 
     Comments are taken in id order, so that two moderators acting on overlapping selections lock
-    them in the same order.
+    them in the same order. The committee's replies and the comments their authors deleted are
+    left as they are.
     """
     changed = []
     for comment_id in sorted(set(comment_ids)):
         comment = db.session.get(Comment, comment_id)
-        if comment is None or comment.is_official:
+        if comment is None or comment.is_official or comment.deleted_by_author:
             continue
         before = comment.moderation_state()
         note = None

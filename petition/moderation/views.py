@@ -8,7 +8,7 @@ from petition.comments import labels, words
 from petition.comments import service as comments
 from petition.comments.models import Comment, RejectReason, WordKind
 from petition.comments.views import COMMENT_ID
-from petition.database import parse_id
+from petition.database import parse_id, parse_page
 from petition.extensions import db
 from petition.moderation import queue, service
 from petition.moderation.forms import ModerationModeForm, OfficialReplyForm, WordListsForm, reject_choices
@@ -22,7 +22,7 @@ QUEUES = {"pending": queue.pending, "reported": queue.reported, "decided": queue
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int))
+    return parse_page(request.args.get("page"))
 
 
 def _render_queue(name: str):
