@@ -85,7 +85,7 @@ def thread(slug: str):
         petition = petitions.by_slug(slug) or abort(404)
         form = CommentForm()
         form.reply_to.data = str(parse_id(request.args.get("reply")) or "")
-        return render_thread(petition, form, parse_page(request.args.get("page")))[0]
+        return render_thread(petition, form, parse_page(request.args.get("page")) or abort(404))[0]
 
     return shared_page(("comment-thread", slug), render)
 

@@ -22,7 +22,7 @@ QUEUES = {"pending": queue.pending, "reported": queue.reported, "decided": queue
 
 
 def _page() -> int:
-    return parse_page(request.args.get("page"))
+    return parse_page(request.args.get("page")) or 1
 
 
 def _render_queue(name: str):
