@@ -210,5 +210,7 @@ def check_production(config: dict) -> None:
         )
     if not config.get("RATELIMIT_ENABLED"):
         problems.append("RATELIMIT_ENABLED=false is not allowed in production")
+    if config.get("DEBUG"):
+        problems.append("FLASK_DEBUG must be off in production (the debugger runs any code it is sent)")
     if problems:
         raise InsecureConfiguration("Refusing to start in production:\n  - " + "\n  - ".join(problems))

@@ -89,6 +89,7 @@ def test_production_settings_that_are_safe_start():
         ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE"),
         ({"MAIL_URL": "file:///tmp/mail"}, "MAIL_URL"),
         ({"RATELIMIT_ENABLED": False}, "RATELIMIT_ENABLED"),
+        ({"DEBUG": True}, "FLASK_DEBUG must be off"),
     ],
 )
 def test_production_refuses_insecure_settings_and_says_which(change, complaint):
