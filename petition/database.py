@@ -36,10 +36,11 @@ PAGE_MAX = 1_000_000
 
 
 def parse_page(raw: str | None) -> int | None:
-    """A page number from a query string (?page=), from 1 to PAGE_MAX: 1 when there is none (or
-    it is blank), None when it is not one (letters, 0, past PAGE_MAX). The caller shows the first
-    page or a 404."""
-    if not (raw or "").strip():
+    """A page number from a query string (?page=): 1 when there is none or it is not a whole
+    number ("", "abc", "-1"), None for a number out of range (0, past PAGE_MAX), which the caller
+    shows as the first page or as a 404."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()):
         return 1
     return parse_id(raw, PAGE_MAX)
 
