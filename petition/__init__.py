@@ -44,6 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(settings.from_environment(settings.INSTANCE))
     if test_config:
         app.config.update(test_config)
+    if app.config["TRUSTED_HOSTS"] is None:
+        app.config["TRUSTED_HOSTS"] = settings.trusted_hosts(app.config)
     settings.check_production(app.config)
 
     if app.config["TRUSTED_PROXIES"]:

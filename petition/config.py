@@ -1,9 +1,14 @@
 """Settings read from the environment, with an embedded default that runs on one machine."""
 
+import math
 import os
 import secrets
+from collections import Counter
 from datetime import timedelta
+from email.utils import parseaddr
+from itertools import pairwise
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -21,6 +26,10 @@ def _flag(name: str, default: bool) -> bool:
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
+
+
+def _hosts(value: str | None) -> list[str]:
+    return [host.strip().lower() for host in (value or "").split(",") if host.strip()]
 
 
 def _dev_secret(instance: Path) -> str:
@@ -59,9 +68,13 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "kleema"),
         "RATELIMIT_SIGN": os.environ.get("RATELIMIT_SIGN", "10 per minute;60 per hour"),
         "RATELIMIT_LOGIN_IP": os.environ.get("RATELIMIT_LOGIN_IP", "10 per minute;50 per hour"),
-        "RATELIMIT_LOGIN_ACCOUNT": os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "5 per 15 minutes"),
+        "RATELIMIT_LOGIN_ACCOUNT": os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "5 per 15 minutes;20 per day"),
+        "RATELIMIT_LOGIN_NEW_NETWORKS": os.environ.get("RATELIMIT_LOGIN_NEW_NETWORKS", "100 per day"),
         "STAFF_SESSION_LIFETIME": timedelta(hours=_int("STAFF_SESSION_HOURS", 8)),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # Host names accepted besides the one of BASE_URL (a health check through a proxy that
+        # sends its own Host); the full list becomes Flask's TRUSTED_HOSTS in create_app.
+        "EXTRA_TRUSTED_HOSTS": _hosts(os.environ.get("TRUSTED_HOSTS")),
         "SIGN_MIN_SECONDS": _int("SIGN_MIN_SECONDS", 3),
         "MAILS_PER_ADDRESS_PER_DAY": _int("MAILS_PER_ADDRESS_PER_DAY", 3),
         "MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 30),
@@ -96,8 +109,86 @@ def from_environment(instance: Path = INSTANCE) -> dict:
     }
 
 
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+
+
+def trusted_hosts(config: dict) -> list[str]:
+    """The host names a request may name in its Host header (Flask's TRUSTED_HOSTS): the one of
+    BASE_URL and the EXTRA_TRUSTED_HOSTS. Any other host gets a 400, so that no redirect or link
+    built from the request points to a site an attacker chose.
+
+    A BASE_URL on loopback (development, tests) accepts every loopback name.
+    """
+    host = (urlsplit(config.get("BASE_URL", "")).hostname or "").lower()
+    hosts = [host, *config.get("EXTRA_TRUSTED_HOSTS", [])]
+    if host in LOOPBACK_HOSTS:
+        hosts += LOOPBACK_HOSTS
+    return list(dict.fromkeys(name for name in hosts if name))
+
+
 class InsecureConfiguration(RuntimeError):
     """Raised at start-up in production when a setting would put signers at risk."""
+
+
+# The value .env.example shows: a copy of the example file must not reach production as is.
+PLACEHOLDER_SECRET = "change-me-to-64-random-characters"  # noqa: S105
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 128
+
+# Names that never reach the public Internet (RFC 2606, RFC 6761, RFC 6762, RFC 8375, ICANN's
+# .internal): a mail from them is refused or lost, and a link to them leads nowhere.
+PRIVATE_SUFFIXES = (
+    "localhost",
+    "local",
+    "invalid",
+    "test",
+    "example",
+    "internal",
+    "home.arpa",
+    "localdomain",
+    "lan",
+    "example.com",
+    "example.net",
+    "example.org",
+)
+
+
+def secret_strength_problem(secret: str) -> str | None:
+    """Why SECRET_KEY is too weak to sign sessions and links, or None.
+
+    SECRET_KEY signs staff sessions and the tokens in mails: guessing it logs anyone in. The rule
+    asks for a 128-bit security strength (NIST SP 800-57 Part 1, table 2, for keys used past
+    2030), as Flask's documentation gives with `python -c "import secrets; print(secrets.token_hex())"`:
+    - at least 32 characters, and not the placeholder of .env.example;
+    - an estimated entropy of at least 128 bits: the length times the Shannon entropy of the
+      characters it uses (a random 64-character hex or base64 secret scores 230 to 350 bits,
+      "aaaa…" 0, "abab…" 1 bit per character);
+    - no run: at most half of neighbouring characters equal or next to each other
+      ("abcdef…", "123456…" fail; a random hex secret has about one such pair in five).
+    """
+    if secret == PLACEHOLDER_SECRET:
+        return "SECRET_KEY is still the placeholder of .env.example: generate one"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters"
+    counts = Counter(secret)
+    bits = len(secret) * sum(n / len(secret) * math.log2(len(secret) / n) for n in counts.values())
+    if bits < MIN_SECRET_BITS:
+        return f"SECRET_KEY has too little entropy (about {bits:.0f} bits, {MIN_SECRET_BITS} needed)"
+    steps = sum(abs(ord(a) - ord(b)) <= 1 for a, b in pairwise(secret))
+    if steps * 2 > len(secret) - 1:
+        return "SECRET_KEY follows a simple pattern (runs of equal or consecutive characters)"
+    return None
+
+
+def is_public_domain(domain: str) -> bool:
+    """A name that the public DNS can resolve: dotted, not an address, not a reserved name."""
+    domain = domain.strip().rstrip(".").lower()
+    if "." not in domain or domain.startswith("[") or domain.replace(".", "").isdigit():
+        return False
+    return not any(domain == suffix or domain.endswith("." + suffix) for suffix in PRIVATE_SUFFIXES)
+
+
+GENERATE = 'python -c "import secrets; print(secrets.token_hex(32))"'
 
 
 def check_production(config: dict) -> None:
@@ -105,13 +196,20 @@ def check_production(config: dict) -> None:
     if not config.get("PRODUCTION"):
         return
     problems = []
-    secret = config.get("SECRET_KEY") or ""
     if config.get("DEV_SECRET"):
         problems.append("SECRET_KEY is not set: the development secret cannot be used in production")
-    elif len(secret) < 32:
-        problems.append("SECRET_KEY is shorter than 32 characters")
-    if not str(config.get("BASE_URL", "")).startswith("https://"):
+    elif weakness := secret_strength_problem(config.get("SECRET_KEY") or ""):
+        problems.append(f"{weakness}, e.g. with {GENERATE}")
+    base_url = str(config.get("BASE_URL", ""))
+    if not base_url.startswith("https://"):
         problems.append("BASE_URL must start with https:// in production")
+    if not is_public_domain(urlsplit(base_url).hostname or ""):
+        problems.append(f"BASE_URL must name the public domain of the site (got {base_url!r})")
+    mail_from = parseaddr(str(config.get("MAIL_FROM", "")))[1]
+    if not is_public_domain(mail_from.rpartition("@")[2]):
+        problems.append(
+            f"MAIL_FROM must be an address at a public domain that may send mail (got {mail_from!r})"
+        )
     if not config.get("SESSION_COOKIE_SECURE"):
         problems.append("SESSION_COOKIE_SECURE must not be turned off in production")
     if str(config.get("MAIL_URL", "")).startswith("file://"):
@@ -120,5 +218,7 @@ def check_production(config: dict) -> None:
         )
     if not config.get("RATELIMIT_ENABLED"):
         problems.append("RATELIMIT_ENABLED=false is not allowed in production")
+    if config.get("DEBUG"):
+        problems.append("FLASK_DEBUG must be off in production (the debugger runs any code it is sent)")
     if problems:
         raise InsecureConfiguration("Refusing to start in production:\n  - " + "\n  - ".join(problems))

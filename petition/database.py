@@ -13,15 +13,36 @@ from petition.extensions import db
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 # The largest id such a column holds; routes refuse larger numbers (a 404, not an overflow).
 BIG_ID_MAX = 2**63 - 1
+# The largest id of a plain Integer key (users, petitions): 32 bits on PostgreSQL.
+INT_ID_MAX = 2**31 - 1
 
 
-def parse_id(raw: str | None) -> int | None:
-    """An id typed or posted as text, or None when it cannot be one (letters, "²", 10**30…)."""
+def parse_id(raw: str | None, maximum: int = BIG_ID_MAX) -> int | None:
+    """An id typed or posted as text, or None when it cannot be one (letters, "²", 10**30…).
+
+    `maximum` is the largest value the column compared with holds (INT_ID_MAX for an Integer
+    key): a larger number would overflow in the query instead of finding nothing.
+    """
     raw = (raw or "").strip()
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 19):
         return None
     value = int(raw)
-    return value if 0 < value <= BIG_ID_MAX else None
+    return value if 0 < value <= maximum else None
+
+
+# No listing of the site comes near a million pages; the bound keeps (page - 1) × per page far
+# inside a 64-bit OFFSET on both databases.
+PAGE_MAX = 1_000_000
+
+
+def parse_page(raw: str | None) -> int | None:
+    """A page number from a query string (?page=): 1 when there is none or it is not a whole
+    number ("", "abc", "-1"), None for a number out of range (0, past PAGE_MAX), which the caller
+    shows as the first page or as a 404."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    return parse_id(raw, PAGE_MAX)
 
 
 def id_rule(name: str) -> str:

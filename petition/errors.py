@@ -1,6 +1,7 @@
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from petition.extensions import db
 
@@ -15,6 +16,12 @@ def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/csrf.html", back=request.referrer), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host outside TRUSTED_HOSTS: no address of the site can be built for it, so the
+        # answer is plain text, without links.
+        return _("Ce site ne répond pas sous ce nom."), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -1,7 +1,7 @@
 """Which language a page is in: an explicit choice (?lang= or the cookie), then the browser."""
 
 from functools import cache, lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from babel import Locale
 from flask import current_app, request, url_for
@@ -82,13 +82,27 @@ def _current_page() -> tuple[str, list[tuple[str, str]]]:
     return url_for("petitions.home"), []
 
 
+def _link_path(path: str) -> str:
+    """A path as a link that stays on this site whatever the path holds.
+
+    The path is percent-encoded (a backslash, a tab or a space included: browsers read `\\` as
+    `/`), and the slashes after the first are encoded too when there are several, since `//host`
+    is a link to another site. Werkzeug decodes both back to the same path.
+    """
+    path = quote(path, safe="/:@!$&'()*+,;=-._~")
+    rest = path[1:]
+    if rest.startswith("/"):
+        rest = rest.replace("/", "%2F", len(rest) - len(rest.lstrip("/")))
+    return "/" + rest
+
+
 def language_url(locale: str | None, external: bool = False) -> str:
     """The current page in `locale`, other query arguments kept; None gives the negotiated page."""
     path, args = _current_page()
     args = [(key, value) for key, value in args if key != "lang"]
     if locale:
         args.append(("lang", locale))
-    url = path + ("?" + urlencode(args) if args else "")
+    url = _link_path(path) + ("?" + urlencode(args) if args else "")
     return current_app.config["BASE_URL"] + url if external else url
 
 

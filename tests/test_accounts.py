@@ -119,22 +119,63 @@ def test_login_form_has_labelled_fields_and_explains_bad_input(client):
     assert "Indiquez votre mot de passe." in html
 
 
-def test_failed_logins_on_one_account_are_throttled_from_any_address(app, client, staff):
+ATTACKER = {"REMOTE_ADDR": "198.51.100.7"}
+OWNER = {"REMOTE_ADDR": "203.0.113.9"}
+
+
+def test_five_failed_logins_from_one_network_do_not_lock_the_owner_out(app, client, staff):
     limiter.enabled = True
-    app.config["RATELIMIT_LOGIN_ACCOUNT"] = "3 per minute"
-    email, password = staff.create()
-    for n in range(3):
-        response = log_in(client, email, "devine devine devine", environ_base={"REMOTE_ADDR": f"192.0.2.{n}"})
-        assert response.status_code == 422
-    # Even the right password waits now, and so does the same address typed differently.
-    response = log_in(client, email.upper(), password, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    email, password = staff.create("admin")
+    for _ in range(5):
+        assert log_in(client, email, "devine devine devine", environ_base=ATTACKER).status_code == 422
+    # That network waits now, even with the right password and the address typed differently.
+    response = log_in(client, email.upper(), password, environ_base=ATTACKER)
     assert response.status_code == 429
     assert "Trop de tentatives" in response.get_data(as_text=True)
-    assert len(audit(app, "auth.login_failed")) == 3
-    assert audit(app, "auth.login_failed")[0].after["network"] == "192.0.2.0/24"
-    # Another account is not held back.
+    assert int(response.headers["Retry-After"]) > 0
+    assert len(audit(app, "auth.login_failed")) == 5
+    assert audit(app, "auth.login_failed")[0].after["network"] == "198.51.100.0/24"
+    # The admin, from their own network, gets in.
+    assert log_in(app.test_client(), email, password, environ_base=OWNER).status_code == 303
+    # Another account is not held back on the guessing network either.
     other_email, other_password = staff.create()
-    assert log_in(client, other_email, other_password).status_code == 303
+    assert log_in(client, other_email, other_password, environ_base=ATTACKER).status_code == 303
+
+
+def test_guessing_from_many_addresses_of_one_ipv6_network_is_one_network(app, client, staff):
+    limiter.enabled = True
+    app.config["RATELIMIT_LOGIN_ACCOUNT"] = "3 per 15 minutes"
+    email, password = staff.create("admin")
+    for n in range(1, 4):
+        guess = log_in(
+            client, email, "devine devine devine", environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n}"}
+        )
+        assert guess.status_code == 422
+    same_64 = log_in(client, email, password, environ_base={"REMOTE_ADDR": "2001:db8:1:2:ffff::9"})
+    assert same_64.status_code == 429
+    next_64 = log_in(client, email, password, environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"})
+    assert next_64.status_code == 303
+
+
+def test_guessing_from_many_networks_is_bounded_but_the_owners_networks_still_log_in(app, client, staff):
+    limiter.enabled = True
+    app.config["RATELIMIT_LOGIN_NEW_NETWORKS"] = "4 per day"
+    email, password = staff.create("admin")
+    owner = app.test_client()
+    assert log_in(owner, email, password, environ_base=OWNER).status_code == 303
+    owner.post(
+        "/admin/logout", data=form_tokens(owner.get("/admin/", environ_base=OWNER).get_data(as_text=True))
+    )
+    for n in range(4):
+        guess = log_in(client, email, "devine devine devine", environ_base={"REMOTE_ADDR": f"192.0.{n}.1"})
+        assert guess.status_code == 422
+    # A fifth network, never used by the account, waits even with the right password.
+    assert log_in(client, email, password, environ_base={"REMOTE_ADDR": "192.0.99.1"}).status_code == 429
+    # The owner's network (another address of the same /24) is not held back.
+    assert (
+        log_in(app.test_client(), email, password, environ_base={"REMOTE_ADDR": "203.0.113.10"}).status_code
+        == 303
+    )
 
 
 def test_logins_from_one_address_are_throttled(app, client, staff):
@@ -240,6 +281,46 @@ def test_the_session_lifetime_is_a_setting(app, client, staff):
     with client.session_transaction() as session:
         session[service.SESSION_STARTED] = int(time.time()) - 3601
     assert client.get("/admin/").status_code == 302
+
+
+def _saved_session(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _replayed(app, saved: str):
+    replay = app.test_client()
+    replay.set_cookie("session", saved)
+    return replay.get("/admin/")
+
+
+def test_a_cookie_saved_before_logout_no_longer_opens_the_back_office(app, client, staff):
+    staff.login(client, role="admin")
+    saved = _saved_session(client)
+    assert _replayed(app, saved).status_code == 200
+    client.post("/admin/logout", data=form_tokens(client.get("/admin/").get_data(as_text=True)))
+    response = _replayed(app, saved)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login")
+
+
+def test_a_cookie_saved_before_a_deactivation_stays_dead_when_the_account_reopens(app, client, runner, staff):
+    email = staff.login(client, role="admin")
+    saved = _saved_session(client)
+    assert runner.invoke(args=["users", "deactivate", email]).exit_code == 0
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == email)).is_active = True
+        db.session.commit()
+    assert _replayed(app, saved).status_code == 302
+
+
+def test_a_session_ends_when_the_role_changes(app, client, staff):
+    email = staff.login(client, role="admin")
+    saved = _saved_session(client)
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == email)).role = "moderator"
+        db.session.commit()
+    assert _replayed(app, saved).status_code == 302
+    assert client.get("/admin/moderation").status_code == 302
 
 
 def test_a_session_cookie_replayed_from_another_browser_is_not_trusted(client, staff):

@@ -164,3 +164,48 @@ def test_dashboard_shows_waiting_and_reported_comments_with_links(app, client, s
     assert "Un commentaire que des lecteurs signalent" in client.get("/admin/moderation/reported").get_data(
         as_text=True
     )
+
+
+HUGE = ["922337203685477580", "9223372036854775808", "99999999999999999999999", "-1", "0", "1e9", "²", " 7"]
+
+
+def test_huge_numbers_in_staff_addresses_give_the_first_page_or_a_404(app, client, staff):
+    staff.login(client, role="admin")
+    for number in HUGE:
+        for path in (
+            f"/admin/moderation?page={number}",
+            f"/admin/moderation/reported?page={number}",
+            f"/admin/moderation/decided?page={number}",
+            f"/admin/audit?page={number}",
+            f"/admin/audit?actor={number}",
+            f"/admin/audit?actor={number}&page={number}&action=auth.login",
+        ):
+            assert client.get(path).status_code == 200, path
+        assert client.get(f"/admin/moderation/comments/{number}/reply").status_code == 404
+
+
+def test_an_actor_out_of_range_lists_every_entry_and_a_real_one_filters(app, client, staff):
+    staff.login(client, role="admin")
+    staff.login(app.test_client(), role="moderator")
+    with app.app_context():
+        admin_id = db.session.scalar(select(User.id).where(User.role == "admin"))
+    rows = {
+        actor: client.get(f"/admin/audit?actor={actor}").get_data(as_text=True).count("<tr")
+        for actor in ("", "9223372036854775808", str(admin_id))
+    }
+    assert rows[""] == rows["9223372036854775808"] > rows[str(admin_id)] > 0
+
+
+def test_huge_numbers_in_public_addresses_never_fail(client):
+    for number in HUGE:
+        response = client.get(f"/petitions/kleema/comments?page={number}&reply={number}")
+        assert response.status_code in (200, 404), number
+        assert client.get(f"/comments/{number}/edit").status_code == 404
+        assert client.get(f"/comments/{number}/report").status_code == 404
+
+
+def test_the_audit_log_filters_by_an_actor_past_32_bits_without_failing(client, staff):
+    # users.id is a 32-bit integer on PostgreSQL: 2**31 overflowed there where SQLite said nothing.
+    staff.login(client, role="admin")
+    for actor in ("2147483647", "2147483648", "4294967296"):
+        assert client.get(f"/admin/audit?actor={actor}").status_code == 200

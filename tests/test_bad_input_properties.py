@@ -200,3 +200,102 @@ def test_no_page_answers_500_to_any_slug_or_token(client, segment):
 def test_a_nul_byte_in_a_slug_is_not_found(client, path):
     # PostgreSQL refuses NUL in text: found by the property above, once a 500.
     assert client.get(path).status_code == 404
+
+
+# The back office, logged in as an admin: the same properties, with the staff's own fields.
+STAFF_FIELDS = ["action", "bulk", "ids", "queue", "bulk_reason", "text", "banned", "suspect", "mode", "email"]
+# Whole numbers around every power of two: past the 32-bit keys of PostgreSQL, past 64 bits, and
+# the offsets a page number makes.
+number = st.one_of(
+    st.integers().map(str),
+    st.integers(0, 70).flatmap(lambda n: st.sampled_from([2**n - 1, 2**n, -(2**n), 2**n // 10])).map(str),
+)
+staff_value = st.one_of(
+    field_value,
+    number,
+    number,
+    st.sampled_from(["approve", "reject", "spam", "delete", "feature", "unfeature", "pending", "decided"]),
+    st.tuples(
+        st.sampled_from(["approve", "reject", "spam", "delete", "feature", "x", ""]),
+        st.integers() | any_text,
+    ).map(lambda pair: f"{pair[0]}:{pair[1]}"),
+)
+
+
+def staff_paths(app, method: str, comment_id: int) -> list[str]:
+    """Every back-office route for `method`, with its arguments: a real comment and a huge id."""
+    from flask import url_for
+
+    paths = set()
+    for rule in app.url_map.iter_rules():
+        if (
+            method not in rule.methods
+            or not rule.rule.startswith("/admin")
+            or rule.endpoint == "accounts.logout"
+        ):
+            continue
+        for number in (comment_id, 2**63 - 1):
+            values = {arg: "kleema" if arg == "slug" else number for arg in rule.arguments}
+            with app.test_request_context():
+                paths.add(url_for(rule.endpoint, **values))
+    assert paths, f"the back office has {method} routes"
+    return sorted(paths)
+
+
+@pytest.fixture
+def admin(app, client, staff):
+    """A logged-in admin's browser, the back-office paths and the CSRF token of its session."""
+    comment_id = a_comment_id(app, client)
+    admin_client = app.test_client()
+    staff.login(admin_client, role="admin")
+    page = admin_client.get("/admin/moderation")
+    assert page.status_code == 200
+    return (
+        admin_client,
+        staff_paths(app, "GET", comment_id),
+        staff_paths(app, "POST", comment_id),
+        form_tokens(page.get_data(as_text=True)),
+    )
+
+
+def _query(pairs) -> str:
+    from urllib.parse import quote
+
+    return "&".join(
+        f"{quote(k.encode('utf-8', 'surrogatepass'))}={quote(v.encode('utf-8', 'surrogatepass'))}"
+        for k, v in pairs
+    )
+
+
+@settings(BOUNDED, max_examples=400)
+@given(data=st.data())
+def test_no_staff_page_answers_500_to_any_query(admin, data):
+    admin_client, get_paths, _, _ = admin
+    path = data.draw(st.sampled_from(get_paths))
+    query = [
+        (key, data.draw(number | staff_value))
+        for key in ("page", "actor", "action", "queue", "reply", "next", "lang")
+        if data.draw(st.booleans())
+    ]
+    query += data.draw(st.lists(st.tuples(any_text, staff_value), max_size=3))
+    response = admin_client.get(f"{path}?{_query(query)}")
+    assert response.status_code < 500, (path, query)
+    assert response.status_code != 302 or "/admin/login" not in response.headers["Location"], (
+        "still logged in"
+    )
+
+
+@BOUNDED
+@given(data=st.data())
+def test_no_staff_form_answers_500_to_any_fields_with_a_valid_token(admin, data):
+    admin_client, _, post_paths, tokens = admin
+    path = data.draw(st.sampled_from(post_paths))
+    fields = []
+    for name in data.draw(st.lists(st.sampled_from(STAFF_FIELDS) | any_text, max_size=10)):
+        for _ in range(data.draw(st.integers(1, 3))):
+            fields.append((name, data.draw(staff_value)))
+    fields = [(k, v) for k, v in fields if k != "csrf_token"] + list(tokens.items())
+    response = admin_client.post(
+        path, data=_query(fields).encode(), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code < 500, (path, fields)

@@ -250,3 +250,39 @@ def test_names_and_addresses_are_isolated_from_the_surrounding_text(client, sign
     response = signer.sign(email="autre@example.org")
     thanks = html_of(client.get(response.headers["Location"]))
     assert '<bdi dir="ltr">autre@example.org</bdi>' in thanks
+
+
+NASTY_PATHS = [
+    "/\\evil.example",  # /%5Cevil.example
+    "//evil.example",
+    "///evil.example",
+    "/\\\\evil.example",
+    "/\t/evil.example",
+    "/ /evil.example",
+    "/\\/evil.example",
+    "/%2F%2Fevil.example",  # a literal percent sign
+]
+
+
+@pytest.mark.parametrize("path", NASTY_PATHS)
+def test_language_links_of_any_page_stay_on_the_site(client, path):
+    from urllib.parse import urljoin, urlsplit
+
+    response = client.get("/", environ_overrides={"PATH_INFO": path})
+    assert response.status_code == 404
+    html = html_of(response)
+    links = list(switcher_links(html).values())
+    links += [
+        href.replace("&amp;", "&")
+        for href in re.findall(r'<link rel="alternate" hreflang="[\w-]+" href="([^"]+)"', html)
+    ]
+    assert len(links) >= 3
+    for link in links:
+        # A browser reads a backslash as a slash, drops tabs and newlines, and takes two or more
+        # slashes at the start for the name of another site.
+        as_browser = re.sub(r"[\t\n\r]", "", link.replace("\\", "/"))
+        assert not as_browser.startswith("//"), link
+        assert urlsplit(urljoin("http://localhost/somewhere", as_browser)).netloc == "localhost", link
+        # And the link leads back to the same page, in the chosen language.
+        relative = urlsplit(link)
+        assert client.get(relative.path + "?" + relative.query).request.path == response.request.path

@@ -586,3 +586,58 @@ def test_audit_log_reads_in_words_and_keeps_deleted_texts(app, staff, lang):
         f'<option value="comment.delete_by_author">{said(app, lang, "Commentaire supprimé par son auteur")}'
         in unescape(html)
     )
+
+
+def test_a_comment_its_author_deleted_stays_deleted_whatever_moderators_do(app, staff):
+    author = Reader(app)
+    comment_id = approved(app, author, text="Je retire ce que j'ai écrit sur ma voisine.", name="Nadia")
+    assert author.press(f"/comments/{comment_id}/delete").status_code == 303
+
+    moderator = Moderator(app, staff)
+    for action in ("approve", "feature"):
+        assert moderator.act(action, comment_id, queue="decided").status_code == 303
+    assert moderator.bulk("approve", [comment_id], queue="decided").status_code == 303
+    refused = moderator.reply(comment_id, "Merci Nadia pour votre message.")
+    assert refused.status_code == 422
+    assert "Son auteur a supprimé ce commentaire" in refused.get_data(as_text=True)
+
+    gone = load(app, comment_id)
+    assert (gone.status, gone.is_featured, gone.text) == (CommentStatus.DELETED, False, "")
+    assert "Nadia" not in Reader(app, ip="198.51.100.40").html()
+    assert audit_entries(app) == []
+
+
+def test_an_official_reply_does_not_bring_back_a_reported_comment_its_author_deleted(app, staff):
+    author = Reader(app)
+    comment_id = approved(app, author, text="Des choses que je regrette d'avoir écrites ici.", name="Hicham")
+    for n in range(3):
+        Reader(app, ip=f"10.{n}.0.1").press(f"/comments/{comment_id}/report", reason="abuse")
+    assert load(app, comment_id).hidden_by_reports
+    assert author.press(f"/comments/{comment_id}/delete").status_code == 303
+
+    moderator = Moderator(app, staff)
+    assert moderator.reply(comment_id, "Le comité rappelle les règles.").status_code == 422
+    assert moderator.act("approve", comment_id, queue="reported").status_code == 303
+    assert load(app, comment_id).status == CommentStatus.DELETED
+    assert "Hicham" not in Reader(app, ip="198.51.100.41").html()
+
+
+def test_no_service_call_republishes_a_comment_its_author_deleted(app):
+    from petition.comments import service as comments
+    from petition.comments.models import Comment
+
+    author = Reader(app)
+    comment_id = approved(app, author, text="Un texte que son auteur retire ensuite.")
+    author.press(f"/comments/{comment_id}/delete")
+    with app.test_request_context():
+        comment = db.session.get(Comment, comment_id)
+        for change in (
+            lambda: comments.decide(comment, CommentStatus.APPROVED),
+            lambda: comments.decide(comment, CommentStatus.REJECTED),
+            lambda: comments.set_featured(comment, True),
+            lambda: comments.official_reply(comment, "Réponse"),
+        ):
+            with pytest.raises(comments.Refused):
+                change()
+        db.session.rollback()
+    assert load(app, comment_id).status == CommentStatus.DELETED

@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):
     last_login_dt: Mapped[datetime | None]
     # Moderators get the digest of waiting comments until they stop it from one of its mails.
     gets_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Moved on by every change that must end the account's open sessions (logout, deactivation).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_admin(self) -> bool:
@@ -46,13 +48,18 @@ class User(UserMixin, db.Model):
         return ROLE_RANKS.get(self.role, 0) >= ROLE_RANKS[role]
 
     def get_id(self) -> str:
-        # The session names the password it was opened with: changing the password ends every
-        # session opened with the old one.
-        return f"{self.id}:{self.password_fingerprint}"
+        # The session names the state of the account it was opened with: a new password, a new
+        # role or a new session version (logout, deactivation) ends every session opened before.
+        return f"{self.id}:{self.session_fingerprint}"
 
     @property
-    def password_fingerprint(self) -> str:
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+    def session_fingerprint(self) -> str:
+        state = f"{self.session_version}|{self.role}|{self.password_hash}"
+        return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+    def end_sessions(self) -> None:
+        """Every session opened so far ends at its next request (the caller commits)."""
+        self.session_version = (self.session_version or 0) + 1
 
 
 class AnonymousVisitor(AnonymousUserMixin):

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from petition.accounts.models import MODERATOR, ROLE_RANKS, User
+from petition.audit.models import AuditEntry
 from petition.audit.service import record
 from petition.core.email import normalized_address, plain_mailbox
 from petition.core.text import collapse_spaces, forbidden_characters
@@ -112,6 +113,8 @@ def deactivate(email: str) -> bool:
         if not user.is_active:
             return False
         user.is_active = False
+        # Reopening the account later must not bring old sessions back.
+        user.end_sessions()
         record("user.deactivate", "user", user.id, before={"is_active": True}, after={"is_active": False})
     return True
 
@@ -162,6 +165,24 @@ def _unknown_user_hash() -> str:
     return generate_password_hash("a password checked when the address is unknown")
 
 
+KNOWN_LOGINS = 20
+
+
+def logged_in_before_from(email: str, network: str | None) -> bool:
+    """Whether the account with this address logged in from this network (as the audit log
+    keeps it) in one of its last KNOWN_LOGINS logins."""
+    user = find_user(email)
+    if user is None or network is None:
+        return False
+    recent = db.session.scalars(
+        select(AuditEntry.after)
+        .where(AuditEntry.actor_id == user.id, AuditEntry.action == "auth.login")
+        .order_by(AuditEntry.created_dt.desc())
+        .limit(KNOWN_LOGINS)
+    )
+    return any((after or {}).get("network") == network for after in recent)
+
+
 def log_in(email: str, password: str, network: str | None) -> User | None:
     """The account these credentials open, or None; every attempt is written to the audit log."""
     user = find_user(email)
@@ -193,8 +214,12 @@ def log_in(email: str, password: str, network: str | None) -> User | None:
 
 
 def log_out() -> None:
+    """End the session on the server too: a copy of the cookie kept from before no longer opens
+    anything. Every session of the account ends with it (the version on the account is all the
+    server keeps), so logging out on one computer logs out on all of them."""
     if current_user.is_authenticated:
         with write_transaction():
+            current_user.end_sessions()
             record("auth.logout", "user", current_user.id)
     logout_user()
     session.pop(SESSION_STARTED, None)
@@ -208,7 +233,8 @@ def _client_fingerprint() -> str:
 
 def user_for_session(session_user_id: str) -> User | None:
     """The staff member a session belongs to, or None (and the session is emptied) when it is
-    too old, used from another browser or address, the account closed or its password changed.
+    too old, used from another browser or address, logged out, the account closed, or its
+    password or role changed.
 
     This is Flask-Login's "strong" protection applied to staff sessions only: the built-in one
     runs on every page and would rewrite the session cookie of every visitor who signs.
@@ -231,6 +257,6 @@ def _session_user(session_user_id: str) -> User | None:
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or not user.is_active:
         return None
-    if not hmac.compare_digest(fingerprint, user.password_fingerprint):
+    if not hmac.compare_digest(fingerprint, user.session_fingerprint):
         return None
     return user

@@ -7,7 +7,7 @@ from petition.accounts.access import role_required, safe_next
 from petition.accounts.forms import LoginForm
 from petition.contact import service as contact
 from petition.core.email import canonical_email
-from petition.core.network import network_of
+from petition.core.network import network_of, rate_limit_key
 from petition.extensions import limiter
 from petition.mail.service import given_up, outbox_counts
 from petition.moderation import queue
@@ -16,28 +16,60 @@ from petition.signing.service import status_counts
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
 
 
-def _login_limit_per_ip() -> str:
-    return current_app.config["RATELIMIT_LOGIN_IP"]
+def _typed_account() -> str:
+    # The address typed, whether or not it has an account, so that throttling behaves the same
+    # for both and tells nothing about who has one.
+    return canonical_email(request.form.get("email", ""))
 
 
-def _login_limit_per_account() -> str:
-    return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
+def _account_and_network() -> str:
+    return f"login:{_typed_account()}|{rate_limit_key()}"
 
 
-def _account_typed() -> str:
-    # Keyed on the address typed, whether or not it has an account, so that throttling
-    # behaves the same for both and tells nothing about who has one.
-    return "login:" + canonical_email(request.form.get("email", ""))
+def _account_from_new_networks() -> str:
+    return f"login-new:{_typed_account()}"
+
+
+def _known_network() -> bool:
+    return service.logged_in_before_from(request.form.get("email", ""), network_of(request.remote_addr))
 
 
 def _login_failed(response) -> bool:
     return response.status_code != 303
 
 
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit_per_ip, methods=["POST"])
-@limiter.limit(_login_limit_per_account, key_func=_account_typed, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(_setting("RATELIMIT_LOGIN_IP"), key_func=rate_limit_key, methods=["POST"])
+@limiter.limit(
+    _setting("RATELIMIT_LOGIN_ACCOUNT"),
+    key_func=_account_and_network,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+@limiter.limit(
+    _setting("RATELIMIT_LOGIN_NEW_NETWORKS"),
+    key_func=_account_from_new_networks,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    exempt_when=_known_network,
+)
 def login():
+    """The login form, throttled so that guessing slows down without locking the real person out
+    (OWASP Authentication Cheat Sheet, "Login Throttling"; NIST SP 800-63B §5.2.2, "Rate Limiting
+    (Throttling)"). Each limit answers 429 with Retry-After until its window moves on:
+
+    - RATELIMIT_LOGIN_IP: every attempt from one network (rate_limit_key);
+    - RATELIMIT_LOGIN_ACCOUNT: failed attempts on one account from one network. The network
+      that guesses waits; the account still logs in from any other network, its owner's included;
+    - RATELIMIT_LOGIN_NEW_NETWORKS: failed attempts on one account from all the networks it never
+      logged in from, the bound 800-63B sets on one account's failures (100) whatever the number
+      of networks guessing. The networks it logged in from before are exempt, as 800-63B
+      suggests, so that its owner is not locked out either.
+    """
     next_path = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_path or url_for(".dashboard"))

@@ -2,6 +2,7 @@ from flask import Blueprint, render_template, request
 
 from petition.accounts.access import role_required
 from petition.audit import labels, service
+from petition.database import INT_ID_MAX, parse_id, parse_page
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 
@@ -10,10 +11,9 @@ bp = Blueprint("audit", __name__, url_prefix="/admin")
 @role_required("admin")
 def index():
     filters = service.Filters(
-        action=request.args.get("action") or None, actor_id=request.args.get("actor", type=int)
+        action=request.args.get("action") or None, actor_id=parse_id(request.args.get("actor"), INT_ID_MAX)
     )
-    page = max(request.args.get("page", 1, type=int), 1)
-    entries = service.entries(filters, page)
+    entries = service.entries(filters, parse_page(request.args.get("page")) or 1)
     return render_template(
         "audit/index.html",
         entries=entries,

@@ -75,6 +75,8 @@ class Comment(db.Model):
     # The moderator who made the last decision, or wrote the committee's reply.
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reply_notified_dt: Mapped[datetime | None]
+    # When its author took it back: final, no moderator's action publishes it again.
+    author_deleted_dt: Mapped[datetime | None]
 
     petition: Mapped[Petition] = relationship()
     parent: Mapped["Comment | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
@@ -101,6 +103,10 @@ class Comment(db.Model):
             cls.status == CommentStatus.PENDING,
             and_(cls.status == CommentStatus.APPROVED, cls.decided_dt.is_(None), cls.is_official.is_(False)),
         )
+
+    @property
+    def deleted_by_author(self) -> bool:
+        return self.author_deleted_dt is not None
 
     @property
     def thread_id(self) -> int:

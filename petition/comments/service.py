@@ -193,7 +193,8 @@ def delete_by_author(comment: Comment) -> None:
         comment.text = ""
         comment.email = comment.email_canonical = None
         comment.reply_notifications = None
-        comment.edited_dt = utcnow()
+        comment.is_featured = False
+        comment.edited_dt = comment.author_deleted_dt = utcnow()
         _refresh(comment)
 
 
@@ -241,9 +242,18 @@ def open_reports(comment_id: int) -> int:
 # audit log and commits both together.
 
 
+def deleted_by_author_message():
+    return _l("Son auteur a supprimé ce commentaire : il ne peut plus être publié.")
+
+
 def decide(comment: Comment, status: CommentStatus, note: str | None = None, by: User | None = None) -> None:
     """Approve, reject, mark as spam or delete. Deciding closes the open reports: approving a
-    comment hidden by reports shows it again."""
+    comment hidden by reports shows it again.
+
+    Raises Refused for a comment its author deleted: that deletion is final.
+    """
+    if comment.deleted_by_author:
+        raise Refused(deleted_by_author_message())
     comment.status = status
     comment.decision_note = note
     comment.decided_dt = utcnow()
@@ -261,6 +271,9 @@ def decide(comment: Comment, status: CommentStatus, note: str | None = None, by:
 
 
 def set_featured(comment: Comment, featured: bool, by: User | None = None) -> None:
+    """Raises Refused for a comment its author deleted."""
+    if comment.deleted_by_author:
+        raise Refused(deleted_by_author_message())
     if featured and not comment.is_public:
         decide(comment, CommentStatus.APPROVED, by=by)
     comment.is_featured = featured
@@ -268,7 +281,9 @@ def set_featured(comment: Comment, featured: bool, by: User | None = None) -> No
 
 def official_reply(answered: Comment, text: str, by: User | None = None) -> Comment:
     """The committee's answer, published at once with its badge; a waiting comment it answers is
-    approved with it."""
+    approved with it. Raises Refused when the comment answered is not public and cannot be made so."""
+    if answered.deleted_by_author:
+        raise Refused(deleted_by_author_message())
     if answered.status == CommentStatus.PENDING or answered.hidden_by_reports:
         decide(answered, CommentStatus.APPROVED, by=by)
     if not answered.is_public:

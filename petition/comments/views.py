@@ -8,7 +8,7 @@ from petition.comments import authorship, notifications, service, threads
 from petition.comments.forms import CommentForm, EditForm, ReportForm
 from petition.comments.models import Comment, CommentStatus, ReportReason
 from petition.core.pages import shared_page
-from petition.database import id_rule
+from petition.database import id_rule, parse_id, parse_page
 from petition.extensions import csrf, db, limiter
 from petition.petitions import service as petitions
 
@@ -84,8 +84,8 @@ def thread(slug: str):
     def render() -> str:
         petition = petitions.by_slug(slug) or abort(404)
         form = CommentForm()
-        form.reply_to.data = str(request.args.get("reply", type=int) or "")
-        return render_thread(petition, form, request.args.get("page", 1, type=int))[0]
+        form.reply_to.data = str(parse_id(request.args.get("reply")) or "")
+        return render_thread(petition, form, parse_page(request.args.get("page")) or abort(404))[0]
 
     return shared_page(("comment-thread", slug), render)
 

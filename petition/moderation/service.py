@@ -38,13 +38,14 @@ def act(
     """Apply one action to comments (one, or a selection) and commit; returns those changed.
 
     Comments are taken in id order, so that two moderators acting on overlapping selections lock
-    them in the same order.
+    them in the same order. The committee's replies and the comments their authors deleted are
+    left as they are.
     """
     with write_transaction():
         changed = []
         for comment_id in sorted(set(comment_ids)):
             comment = db.session.get(Comment, comment_id)
-            if comment is None or comment.is_official:
+            if comment is None or comment.is_official or comment.deleted_by_author:
                 continue
             before = comment.moderation_state()
             note = None
@@ -74,7 +75,11 @@ def deletable(comment_ids: list[int]) -> list[Comment]:
     """The comments a deletion would take down (not the committee's own replies), oldest first."""
     return db.session.scalars(
         select(Comment)
-        .where(Comment.id.in_(set(comment_ids)), Comment.is_official.is_(False))
+        .where(
+            Comment.id.in_(set(comment_ids)),
+            Comment.is_official.is_(False),
+            Comment.author_deleted_dt.is_(None),
+        )
         .order_by(Comment.created_dt, Comment.id)
     ).all()
 

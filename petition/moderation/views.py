@@ -7,7 +7,7 @@ from petition.accounts.access import role_required
 from petition.comments import labels, words
 from petition.comments import service as comments
 from petition.comments.models import Comment, RejectReason, WordKind
-from petition.database import id_rule, parse_id
+from petition.database import id_rule, parse_id, parse_page
 from petition.extensions import db
 from petition.moderation import queue, service
 from petition.moderation.forms import ModerationModeForm, OfficialReplyForm, WordListsForm, reject_choices
@@ -21,7 +21,7 @@ QUEUES = {"pending": queue.pending, "reported": queue.reported, "decided": queue
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int))
+    return parse_page(request.args.get("page")) or 1
 
 
 def _render_queue(name: str):
