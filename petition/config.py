@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
@@ -86,6 +88,20 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
     }
+
+
+def make_local_directories(config: dict) -> None:
+    """Create the folders that a SQLite file or .eml mail needs, such as `instance/` on a fresh checkout.
+
+    SQLite opens a file but never creates its folder ("unable to open database file"); this runs
+    whatever the secret, so `SECRET_KEY=… python app.py` starts as well as the bare command.
+    """
+    database = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    if database.get_backend_name() == "sqlite" and database.database not in (None, "", ":memory:"):
+        Path(database.database).parent.mkdir(parents=True, exist_ok=True)
+    mail_url = str(config.get("MAIL_URL", ""))
+    if mail_url.startswith("file://"):
+        Path(mail_url.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 
 
 class InsecureConfiguration(RuntimeError):
