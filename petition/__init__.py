@@ -87,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
         language_url=i18n.language_url,
         language_attrs=i18n.language_attrs,
         plural_examples=i18n.plural_examples,
+        organiser_name=i18n.organiser_name,
     )
 
     from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale

@@ -81,7 +81,10 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "RATELIMIT_COMMENT": os.environ.get("RATELIMIT_COMMENT", "5 per minute;30 per hour"),
         "RATELIMIT_REPORT": os.environ.get("RATELIMIT_REPORT", "10 per minute;50 per hour"),
         "MODERATION_DIGEST_MINUTES": _int("MODERATION_DIGEST_MINUTES", 60),
-        "ORGANISER_NAME": os.environ.get("ORGANISER_NAME", "Comité de soutien à KLEEMA"),
+        # The committee's name in each language; unset, the translation of "Comité de soutien à KLEEMA".
+        "ORGANISER_NAME": os.environ.get("ORGANISER_NAME") or None,
+        "ORGANISER_NAME_AR": os.environ.get("ORGANISER_NAME_AR") or None,
+        "ORGANISER_NAME_EN": os.environ.get("ORGANISER_NAME_EN") or None,
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,7 @@ from petition.core.text import has_link
 from petition.core.time import utcnow
 from petition.database import insert_missing
 from petition.extensions import db
+from petition.i18n import organiser_name
 from petition.moderation import digest
 from petition.petitions.models import CommentModeration, Petition
 from petition.signing.service import canonical_email, hash_ip
@@ -263,13 +265,16 @@ def official_reply(answered: Comment, text: str, by: User | None = None) -> Comm
     if not answered.is_public:
         raise Refused(_l("Ce commentaire n'est pas publié : on ne peut pas y répondre."))
     parent = answered if answered.depth < current_app.config["COMMENT_MAX_DEPTH"] else answered.parent
+    # Kept in the default language for the record; pages show the name in the reader's language.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        signed_as = organiser_name()[:60]
     reply = Comment(
         petition_id=answered.petition_id,
         parent=parent,
         root_id=parent.thread_id,
         reply_to=answered,
         depth=parent.depth + 1,
-        author_name=current_app.config["ORGANISER_NAME"][:60],
+        author_name=signed_as,
         text=text,
         status=CommentStatus.APPROVED,
         is_official=True,

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf import FlaskForm
 
-from petition.comments import authorship, notifications, service, threads
+from petition.comments import authorship, labels, notifications, service, threads
 from petition.comments.forms import CommentForm, EditForm, ReportForm
 from petition.comments.models import Comment, CommentStatus, ReportReason
 from petition.core.pages import shared_page
@@ -13,6 +13,7 @@ from petition.extensions import csrf, db, limiter
 from petition.petitions import service as petitions
 
 bp = Blueprint("comments", __name__)
+bp.add_app_template_filter(labels.author, "author")
 COMMENT_ID = f"<int(max={BIG_ID_MAX}):comment_id>"
 
 
