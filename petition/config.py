@@ -77,6 +77,7 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "COMMENT_MAX_LENGTH": _int("COMMENT_MAX_LENGTH", 2000),
         "COMMENT_MIN_SECONDS": _int("COMMENT_MIN_SECONDS", 3),
         "COMMENT_EDIT_MINUTES": _int("COMMENT_EDIT_MINUTES", 15),
+        "COMMENT_REPEAT_SECONDS": _int("COMMENT_REPEAT_SECONDS", 300),
         "COMMENT_REPORTS_TO_HIDE": _int("COMMENT_REPORTS_TO_HIDE", 3),
         "RATELIMIT_COMMENT": os.environ.get("RATELIMIT_COMMENT", "5 per minute;30 per hour"),
         "RATELIMIT_REPORT": os.environ.get("RATELIMIT_REPORT", "10 per minute;50 per hour"),

@@ -5,8 +5,9 @@ from flask_login import current_user
 from petition.accounts import service
 from petition.accounts.access import role_required, safe_next
 from petition.accounts.forms import LoginForm
+from petition.core.forms import session_expired
 from petition.core.network import network_of
-from petition.extensions import limiter
+from petition.extensions import csrf, limiter
 from petition.mail.service import outbox_counts
 from petition.signing.service import canonical_email, status_counts
 
@@ -32,6 +33,7 @@ def _login_failed(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its token: an expired one shows the form again, address kept
 @limiter.limit(_login_limit_per_ip, methods=["POST"])
 @limiter.limit(_login_limit_per_account, key_func=_account_typed, methods=["POST"], deduct_when=_login_failed)
 def login():
@@ -44,7 +46,7 @@ def login():
         if service.log_in(form.email.data, form.password.data, network_of(request.remote_addr)):
             return redirect(next_path or url_for(".dashboard"), code=303)
         refused = True
-    status = 422 if request.method == "POST" else 200
+    status = 400 if session_expired(form) else 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form, refused=refused, next_path=next_path), status
 
 

@@ -42,6 +42,20 @@ class Refused(Exception):
         self.field = field
 
 
+class AlreadyReceived(Exception):
+    """The same comment came again from the same author (a double click, a resend): it is kept once.
+
+    `comment` is the one recorded first; `token` is a new secret for it, because the browser may
+    have dropped the first answer (a second click cancels the first request) and with it the
+    cookie that lets its author see and edit the comment.
+    """
+
+    def __init__(self, comment: "Comment", token: str):
+        super().__init__(comment.id)
+        self.comment = comment
+        self.token = token
+
+
 @dataclass
 class Draft:
     author_name: str
@@ -99,6 +113,33 @@ def _place_reply(petition: Petition, reply_to_id: int, owned_ids: set[int]) -> t
     return answered, parent
 
 
+def _just_received(
+    petition: Petition, answered: Comment | None, draft: Draft, ip_hash: str | None, owned_ids
+) -> Comment | None:
+    """The same comment (thread, comment answered, name and text) sent by the same author (this
+    browser, or the same network) less than COMMENT_REPEAT_SECONDS ago, if there is one."""
+    since = utcnow() - timedelta(seconds=current_app.config["COMMENT_REPEAT_SECONDS"])
+    same_author = [Comment.id.in_(list(owned_ids))] if owned_ids else []
+    if ip_hash is not None:
+        same_author.append(Comment.ip_hash == ip_hash)
+    if not same_author:
+        return None
+    return db.session.scalar(
+        select(Comment)
+        .where(
+            Comment.petition_id == petition.id,
+            Comment.reply_to_id == answered.id if answered else Comment.reply_to_id.is_(None),
+            Comment.created_dt >= since,
+            Comment.author_name == draft.author_name,
+            Comment.text == draft.text,
+            Comment.status.in_([CommentStatus.PENDING, CommentStatus.APPROVED]),
+            or_(*same_author),
+        )
+        .order_by(Comment.id)
+        .limit(1)
+    )
+
+
 def post(
     petition: Petition,
     draft: Draft,
@@ -112,6 +153,13 @@ def post(
     answered = parent = None
     if draft.reply_to_id is not None:
         answered, parent = _place_reply(petition, draft.reply_to_id, owned_ids)
+
+    ip_hash = hash_ip(ip)
+    repeated = _just_received(petition, answered, draft, ip_hash, owned_ids)
+    if repeated is not None:
+        token, repeated.edit_token_hash = new_token()
+        db.session.commit()
+        raise AlreadyReceived(repeated, token)
 
     if robot_signal == "honeypot":
         status, hold_reason = CommentStatus.SPAM, "honeypot"
@@ -134,7 +182,7 @@ def post(
         hold_reason=hold_reason,
         edit_token_hash=token_hash,
         locale=locale,
-        ip_hash=hash_ip(ip),
+        ip_hash=ip_hash,
     )
     db.session.add(comment)
     if draft.email and status != CommentStatus.SPAM:
