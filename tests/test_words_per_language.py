@@ -273,3 +273,16 @@ def test_each_language_can_name_the_committee_its_own_way(app, site):
     assert "Comité KLEEMA 2026" in pages["fr"]
     assert "KLEEMA Committee 2026" in pages["en"]
     assert "لجنة دعم KLEEMA" in pages["ar"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_preview_cards_name_the_committee_in_their_language(app, lang):
+    from petition.sharing import service as sharing
+
+    name = {"fr": "Comité de soutien à KLEEMA", "ar": "لجنة دعم KLEEMA", "en": "KLEEMA Support Committee"}[
+        lang
+    ]
+    with app.test_request_context(f"/?lang={lang}"):
+        petition = sharing.petitions.by_slug("kleema")
+        assert sharing._site_card_text().title == name
+        assert name in sharing._petition_card_text(petition, 12).kicker
