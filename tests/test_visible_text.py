@@ -19,6 +19,7 @@ BLANKS = [
     "\u2800\u2800",  # BRAILLE PATTERN BLANK
     "\u3000\u00a0\u2007",  # ideographic, no-break and figure spaces
     "\ufe0f\u034f",  # a variation selector and the combining grapheme joiner
+    "\u180e\u2060\U000e0020",  # Mongolian vowel separator, word joiner, tag space
 ]
 
 
