@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["TRUSTED_HOSTS"] is None:
         app.config["TRUSTED_HOSTS"] = settings.trusted_hosts(app.config)
     settings.check_production(app.config)
+    settings.make_local_directories(app.config)
 
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
@@ -88,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
         language_url=i18n.language_url,
         language_attrs=i18n.language_attrs,
         plural_examples=i18n.plural_examples,
+        organiser_name=i18n.organiser_name,
     )
 
     from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale

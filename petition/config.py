@@ -10,6 +10,8 @@ from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
@@ -90,11 +92,15 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "COMMENT_MAX_LENGTH": _int("COMMENT_MAX_LENGTH", 2000),
         "COMMENT_MIN_SECONDS": _int("COMMENT_MIN_SECONDS", 3),
         "COMMENT_EDIT_MINUTES": _int("COMMENT_EDIT_MINUTES", 15),
+        "COMMENT_REPEAT_SECONDS": _int("COMMENT_REPEAT_SECONDS", 300),
         "COMMENT_REPORTS_TO_HIDE": _int("COMMENT_REPORTS_TO_HIDE", 3),
         "RATELIMIT_COMMENT": os.environ.get("RATELIMIT_COMMENT", "5 per minute;30 per hour"),
         "RATELIMIT_REPORT": os.environ.get("RATELIMIT_REPORT", "10 per minute;50 per hour"),
         "MODERATION_DIGEST_MINUTES": _int("MODERATION_DIGEST_MINUTES", 60),
-        "ORGANISER_NAME": os.environ.get("ORGANISER_NAME", "Comité de soutien à KLEEMA"),
+        # The committee's name in each language; unset, the translation of "Comité de soutien à KLEEMA".
+        "ORGANISER_NAME": os.environ.get("ORGANISER_NAME") or None,
+        "ORGANISER_NAME_AR": os.environ.get("ORGANISER_NAME_AR") or None,
+        "ORGANISER_NAME_EN": os.environ.get("ORGANISER_NAME_EN") or None,
         "RATELIMIT_CONTACT": os.environ.get("RATELIMIT_CONTACT", "3 per minute;10 per hour"),
         "CONTACT_MIN_SECONDS": _int("CONTACT_MIN_SECONDS", 3),
         # Who answers for the personal data the site keeps (named on the privacy page); the
@@ -124,6 +130,20 @@ def trusted_hosts(config: dict) -> list[str]:
     if host in LOOPBACK_HOSTS:
         hosts += LOOPBACK_HOSTS
     return list(dict.fromkeys(name for name in hosts if name))
+
+
+def make_local_directories(config: dict) -> None:
+    """Create the folders that a SQLite file or .eml mail needs, such as `instance/` on a fresh checkout.
+
+    SQLite opens a file but never creates its folder ("unable to open database file"); this runs
+    whatever the secret, so `SECRET_KEY=… python app.py` starts as well as the bare command.
+    """
+    database = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    if database.get_backend_name() == "sqlite" and database.database not in (None, "", ":memory:"):
+        Path(database.database).parent.mkdir(parents=True, exist_ok=True)
+    mail_url = str(config.get("MAIL_URL", ""))
+    if mail_url.startswith("file://"):
+        Path(mail_url.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 
 
 class InsecureConfiguration(RuntimeError):

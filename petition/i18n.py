@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from babel import Locale
 from flask import current_app, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -45,6 +46,21 @@ def remember_choice(response):
         # A page's language depends on these headers: a shared cache must not mix them up.
         response.vary.update(("Accept-Language", "Cookie"))
     return response
+
+
+def organiser_name() -> str:
+    """The committee's name in the current language.
+
+    ORGANISER_NAME names it in the default language, ORGANISER_NAME_AR and ORGANISER_NAME_EN in
+    the others; a language without its setting gets the catalog's translation of the name.
+    """
+    locale = str(get_locale())
+    setting = (
+        "ORGANISER_NAME"
+        if locale == current_app.config["BABEL_DEFAULT_LOCALE"]
+        else f"ORGANISER_NAME_{locale.upper()}"
+    )
+    return current_app.config.get(setting) or _("Comité de soutien à KLEEMA")
 
 
 def direction(locale: str) -> str:

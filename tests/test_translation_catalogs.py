@@ -16,6 +16,8 @@ from petition.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT / "petition" / "translations"
+BABEL_CFG = ROOT / "babel.cfg"
+TEMPLATES = ROOT / "templates"
 SOURCE = "fr"
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
 
@@ -119,6 +121,16 @@ def test_extraction_finds_the_text_of_code_templates_macros_and_mails(extracted)
     assert "Choix de la langue" in ids  # a template
     assert "Un champ est à corriger :" in ids  # ngettext in templates/_macros/
     assert "Bonjour %(name)s," in ids  # a mail
+    assert "Pétition KLEEMA" in ids  # the SVG badge
+
+
+def test_every_template_is_read_for_text():
+    """A template that extraction skips keeps its words in French on every page."""
+    sections = BABEL_CFG.read_text()
+    kinds = {path.suffix for path in TEMPLATES.rglob("*") if path.is_file()}
+    assert kinds, "no templates found"
+    for kind in sorted(kinds):
+        assert f"[jinja2: templates/**{kind}]" in sections, f"babel.cfg does not extract {kind} templates"
 
 
 @pytest.mark.parametrize("locale", sorted(LANGUAGES))

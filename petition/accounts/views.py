@@ -7,8 +7,9 @@ from petition.accounts.access import role_required, safe_next
 from petition.accounts.forms import LoginForm
 from petition.contact import service as contact
 from petition.core.email import canonical_email
+from petition.core.forms import session_expired
 from petition.core.network import network_of, rate_limit_key
-from petition.extensions import limiter
+from petition.extensions import csrf, limiter
 from petition.mail.service import given_up, outbox_counts
 from petition.moderation import queue
 from petition.signing.service import status_counts
@@ -35,7 +36,8 @@ def _known_network() -> bool:
 
 
 def _login_failed(response) -> bool:
-    return response.status_code != 303
+    # 422: the address and password did not open an account. An expired form (400) is no guess.
+    return response.status_code == 422
 
 
 def _setting(name: str):
@@ -43,6 +45,7 @@ def _setting(name: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its token: an expired one shows the form again, address kept
 @limiter.limit(_setting("RATELIMIT_LOGIN_IP"), key_func=rate_limit_key, methods=["POST"])
 @limiter.limit(
     _setting("RATELIMIT_LOGIN_ACCOUNT"),
@@ -79,7 +82,7 @@ def login():
         if service.log_in(form.email.data, form.password.data, network_of(request.remote_addr)):
             return redirect(next_path or url_for(".dashboard"), code=303)
         refused = True
-    status = 422 if request.method == "POST" else 200
+    status = 400 if session_expired(form) else 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form, refused=refused, next_path=next_path), status
 
 

@@ -9,16 +9,19 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from petition.comments import words
 from petition.comments.labels import REPORT_REASONS
 from petition.comments.models import ReportReason
-from petition.core.forms import GuardedForm, email_address, no_forbidden_characters, person_name
+from petition.core.forms import (
+    GuardedForm,
+    email_address,
+    multiline_text,
+    no_forbidden_characters,
+    person_name,
+    visible_text,
+)
 from petition.core.text import collapse_spaces, has_letter, has_link
 from petition.database import parse_id
 
 NAME_MAX = 60
 REPORT_NOTE_MAX = 300
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if value else value
 
 
 def _no_link_in_name(form, field):
@@ -57,22 +60,24 @@ def _name_field():
         filters=[collapse_spaces],
         validators=[
             DataRequired(_l("Indiquez un nom ou un pseudonyme.")),
+            visible_text,
             Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.", max=NAME_MAX)),
             no_forbidden_characters(),
             person_name,
             _no_link_in_name,
             _no_banned_word,
         ],
-        render_kw={"autocomplete": "nickname", "maxlength": NAME_MAX},
+        render_kw={"autocomplete": "nickname"},
     )
 
 
 def _text_field():
     return TextAreaField(
         _l("Votre commentaire"),
-        filters=[_strip],
+        filters=[multiline_text],
         validators=[
             DataRequired(_l("Écrivez votre commentaire.")),
+            visible_text,
             _text_length,
             no_forbidden_characters(multiline=True),
             _has_words,
@@ -83,10 +88,13 @@ def _text_field():
 
 
 def _describe_text(field) -> None:
+    """The limit said in words and given to the browser, from the setting the server checks."""
+    limit = current_app.config["COMMENT_MAX_LENGTH"]
     field.description = _l(
         "%(limit)s caractères au plus. Les adresses de sites deviennent des liens.",
-        limit=format_decimal(current_app.config["COMMENT_MAX_LENGTH"]),
+        limit=format_decimal(limit),
     )
+    field.render_kw = {**(field.render_kw or {}), "maxlength": limit}
 
 
 class CommentForm(GuardedForm):
@@ -148,11 +156,12 @@ class ReportForm(FlaskForm):
     )
     note = TextAreaField(
         _l("Précisez si vous le souhaitez (facultatif)"),
-        filters=[_strip],
+        filters=[multiline_text],
         validators=[
             Optional(),
+            visible_text,
             Length(max=REPORT_NOTE_MAX, message=_l("%(max)d caractères au plus.", max=REPORT_NOTE_MAX)),
             no_forbidden_characters(multiline=True),
         ],
-        render_kw={"rows": 3, "maxlength": REPORT_NOTE_MAX},
+        render_kw={"rows": 3},
     )

@@ -4,6 +4,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from petition.comments.models import Comment, CommentStatus, RejectReason, ReportReason
+from petition.i18n import organiser_name
 
 REPORT_REASONS = {
     ReportReason.SPAM: _l("Publicité ou spam"),
@@ -37,6 +38,11 @@ STATUS = {
     CommentStatus.SPAM: _l("Spam"),
     CommentStatus.DELETED: _l("Supprimé"),
 }
+
+
+def author(comment: Comment) -> str:
+    """The name a comment is signed with; the committee's replies carry its name in the reader's language."""
+    return organiser_name() if comment.is_official else comment.author_name
 
 
 def status(comment: Comment):

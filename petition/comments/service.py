@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +31,7 @@ from petition.core.time import utcnow
 from petition.core.transactions import write_transaction
 from petition.database import insert_missing
 from petition.extensions import db
+from petition.i18n import organiser_name
 from petition.moderation import digest
 from petition.petitions.models import CommentModeration, Petition
 
@@ -41,6 +43,20 @@ class Refused(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
+
+
+class AlreadyReceived(Exception):
+    """The same comment came again from the same author (a double click, a resend): it is kept once.
+
+    `comment` is the one recorded first; `token` is a new secret for it, because the browser may
+    have dropped the first answer (a second click cancels the first request) and with it the
+    cookie that lets its author see and edit the comment.
+    """
+
+    def __init__(self, comment: "Comment", token: str):
+        super().__init__(comment.id)
+        self.comment = comment
+        self.token = token
 
 
 @dataclass
@@ -100,6 +116,33 @@ def _place_reply(petition: Petition, reply_to_id: int, owned_ids: set[int]) -> t
     return answered, parent
 
 
+def _just_received(
+    petition: Petition, answered: Comment | None, draft: Draft, ip_hash: str | None, owned_ids
+) -> Comment | None:
+    """The same comment (thread, comment answered, name and text) sent by the same author (this
+    browser, or the same network) less than COMMENT_REPEAT_SECONDS ago, if there is one."""
+    since = utcnow() - timedelta(seconds=current_app.config["COMMENT_REPEAT_SECONDS"])
+    same_author = [Comment.id.in_(list(owned_ids))] if owned_ids else []
+    if ip_hash is not None:
+        same_author.append(Comment.ip_hash == ip_hash)
+    if not same_author:
+        return None
+    return db.session.scalar(
+        select(Comment)
+        .where(
+            Comment.petition_id == petition.id,
+            Comment.reply_to_id == answered.id if answered else Comment.reply_to_id.is_(None),
+            Comment.created_dt >= since,
+            Comment.author_name == draft.author_name,
+            Comment.text == draft.text,
+            Comment.status.in_([CommentStatus.PENDING, CommentStatus.APPROVED]),
+            or_(*same_author),
+        )
+        .order_by(Comment.id)
+        .limit(1)
+    )
+
+
 def post(
     petition: Petition,
     draft: Draft,
@@ -109,46 +152,58 @@ def post(
     robot_signal: str | None = None,
     owned_ids: frozenset[int] | set[int] = frozenset(),
 ) -> tuple[Comment, str]:
-    """Record a comment or a reply; returns it with the secret its author's browser keeps."""
+    """Record a comment or a reply (a write transaction); returns it with the secret its author's
+    browser keeps. Raises AlreadyReceived, with a fresh secret, when the same author sent the same
+    text to the same place within COMMENT_REPEAT_SECONDS (a double click, a resend)."""
     with write_transaction():
         answered = parent = None
         if draft.reply_to_id is not None:
             answered, parent = _place_reply(petition, draft.reply_to_id, owned_ids)
 
-        if robot_signal == "honeypot":
-            status, hold_reason = CommentStatus.SPAM, "honeypot"
+        ip_hash = hash_ip(ip)
+        repeated = _just_received(petition, answered, draft, ip_hash, owned_ids)
+        if repeated is not None:
+            # The browser may have lost the first answer: it gets a fresh secret for the comment.
+            token, repeated.edit_token_hash = new_token()
         else:
-            held_for = _check_words(draft.author_name, draft.text)
-            hold_reason = robot_signal or held_for
-            published_at_once = petition.comment_moderation == CommentModeration.POST and hold_reason is None
-            status = CommentStatus.APPROVED if published_at_once else CommentStatus.PENDING
+            if robot_signal == "honeypot":
+                status, hold_reason = CommentStatus.SPAM, "honeypot"
+            else:
+                held_for = _check_words(draft.author_name, draft.text)
+                hold_reason = robot_signal or held_for
+                published_at_once = (
+                    petition.comment_moderation == CommentModeration.POST and hold_reason is None
+                )
+                status = CommentStatus.APPROVED if published_at_once else CommentStatus.PENDING
 
-        token, token_hash = new_token()
-        comment = Comment(
-            petition=petition,
-            parent=parent,
-            root_id=parent.thread_id if parent else None,
-            reply_to=answered,
-            depth=parent.depth + 1 if parent else 0,
-            author_name=draft.author_name,
-            text=draft.text,
-            status=status,
-            hold_reason=hold_reason,
-            edit_token_hash=token_hash,
-            locale=locale,
-            ip_hash=hash_ip(ip),
-        )
-        db.session.add(comment)
-        if draft.email and status != CommentStatus.SPAM:
-            comment.email = draft.email
-            comment.email_canonical = canonical_email(draft.email)
-            notifications.ask(comment)
-        if comment.is_public:
-            _refresh(comment)
-        else:
-            db.session.flush()  # held back: the public listing and counts stay as they are
-        if status == CommentStatus.PENDING:
-            digest.notify_if_due()
+            token, token_hash = new_token()
+            comment = Comment(
+                petition=petition,
+                parent=parent,
+                root_id=parent.thread_id if parent else None,
+                reply_to=answered,
+                depth=parent.depth + 1 if parent else 0,
+                author_name=draft.author_name,
+                text=draft.text,
+                status=status,
+                hold_reason=hold_reason,
+                edit_token_hash=token_hash,
+                locale=locale,
+                ip_hash=ip_hash,
+            )
+            db.session.add(comment)
+            if draft.email and status != CommentStatus.SPAM:
+                comment.email = draft.email
+                comment.email_canonical = canonical_email(draft.email)
+                notifications.ask(comment)
+            if comment.is_public:
+                _refresh(comment)
+            else:
+                db.session.flush()  # held back: the public listing and counts stay as they are
+            if status == CommentStatus.PENDING:
+                digest.notify_if_due()
+    if repeated is not None:
+        raise AlreadyReceived(repeated, token)
     return comment, token
 
 
@@ -289,13 +344,16 @@ def official_reply(answered: Comment, text: str, by: User | None = None) -> Comm
     if not answered.is_public:
         raise Refused(_l("Ce commentaire n'est pas publié : on ne peut pas y répondre."))
     parent = answered if answered.depth < current_app.config["COMMENT_MAX_DEPTH"] else answered.parent
+    # Kept in the default language for the record; pages show the name in the reader's language.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        signed_as = organiser_name()[:60]
     reply = Comment(
         petition_id=answered.petition_id,
         parent=parent,
         root_id=parent.thread_id,
         reply_to=answered,
         depth=parent.depth + 1,
-        author_name=current_app.config["ORGANISER_NAME"][:60],
+        author_name=signed_as,
         text=text,
         status=CommentStatus.APPROVED,
         is_official=True,

@@ -4,15 +4,17 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf import FlaskForm
 
-from petition.comments import authorship, notifications, service, threads
+from petition.comments import authorship, labels, notifications, service, threads
 from petition.comments.forms import CommentForm, EditForm, ReportForm
 from petition.comments.models import Comment, CommentStatus, ReportReason
+from petition.core.forms import session_expired
 from petition.core.pages import shared_page
 from petition.database import id_rule, parse_id, parse_page
 from petition.extensions import csrf, db, limiter
 from petition.petitions import service as petitions
 
 bp = Blueprint("comments", __name__)
+bp.add_app_template_filter(labels.author, "author")
 COMMENT_ID = id_rule("comment_id")
 
 
@@ -142,6 +144,11 @@ def post(slug: str):
             return render_thread(petition, form, status=422)
         form.reply_to.data = ""
         return render_thread(petition, form, status=422, notice=refusal.message)
+    except service.AlreadyReceived as repeat:
+        flash(_("Ce commentaire était déjà reçu : il n'est enregistré qu'une fois."), "success")
+        response = redirect(_thread_url(repeat.comment, owned | {repeat.comment.id}), code=303)
+        authorship.remember(response, repeat.comment.id, repeat.token)
+        return response
 
     if comment.is_public:
         flash(_("Merci, votre commentaire est publié."), "success")
@@ -190,7 +197,9 @@ def _own_comment(comment_id: int) -> Comment:
     return comment
 
 
+# Forms that check their own CSRF token: an expired one shows the form again with what was typed.
 @bp.route(f"/comments/{COMMENT_ID}/edit", methods=["GET", "POST"])
+@csrf.exempt
 def edit(comment_id: int):
     comment = _own_comment(comment_id)
     form = EditForm(obj=comment)
@@ -210,7 +219,7 @@ def edit(comment_id: int):
                 "success",
             )
             return redirect(_thread_url(comment), code=303)
-    status = 422 if form.errors else 200
+    status = 400 if session_expired(form) else 422 if form.errors else 200
     return render_template("comments/edit.html", **_about(comment), form=form), status
 
 
@@ -229,6 +238,7 @@ def delete(comment_id: int):
 
 
 @bp.route(f"/comments/{COMMENT_ID}/report", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(_report_limit, methods=["POST"])
 def report(comment_id: int):
     comment = _comment_or_404(comment_id)
@@ -249,7 +259,7 @@ def report(comment_id: int):
         if new_reader:
             authorship.set_reader_key(response, reader)
         return response
-    status = 422 if form.errors else 200
+    status = 400 if session_expired(form) else 422 if form.errors else 200
     return render_template("comments/report.html", **_about(comment), form=form), status
 
 

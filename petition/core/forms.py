@@ -13,10 +13,10 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.i18n import messages_path
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from petition.core.email import NotPlainMailbox, plain_mailbox
-from petition.core.text import forbidden_characters, has_letter
+from petition.core.text import forbidden_characters, has_letter, has_visible, normalise_line_ends
 from petition.core.tokens import BadToken, make_token, read_token
 
 
@@ -76,6 +76,18 @@ class GuardedForm(FlaskForm):
         return None
 
 
+def session_expired(form: FlaskForm) -> bool:
+    """Whether a sent form was refused for its CSRF token (a page left open too long, a session
+    that ended); the token's error is then taken off and `form.session_expired` set, so that the
+    page shows the form again, with what was typed and a note (see _macros/forms.html), rather than
+    an error page. The view must be exempt from the global CSRF check to get there."""
+    if not form.csrf_token.errors:
+        return False
+    form.csrf_token.errors = []
+    form.session_expired = True
+    return True
+
+
 def no_forbidden_characters(multiline: bool = False):
     def check(form, field):
         if field.data and forbidden_characters(field.data, multiline=multiline):
@@ -84,6 +96,20 @@ def no_forbidden_characters(multiline: bool = False):
             )
 
     return check
+
+
+def visible_text(form, field):
+    """For every field whose text is published or read by someone: spaces, fillers and invisible
+    characters alone are not text (a name "ㅤ", U+3164, would show as a blank author)."""
+    if field.data and not has_visible(field.data):
+        raise StopValidation(_l("Ce champ ne contient que des espaces ou des caractères invisibles."))
+
+
+def multiline_text(value: str | None) -> str | None:
+    """The filter of every text area: line breaks as one character each, as the browser counted
+    them against `maxlength`, and no blank lines around the text."""
+    value = normalise_line_ends(value)
+    return value.strip() if value else value
 
 
 def person_name(form, field):

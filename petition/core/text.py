@@ -33,8 +33,56 @@ def forbidden_characters(value: str, multiline: bool = False) -> list[str]:
     return bad
 
 
+# Code points that draw nothing: Default_Ignorable_Code_Point of Unicode's DerivedCoreProperties.txt
+# (soft hyphen, joiners, variation selectors, the Hangul fillers U+115F, U+1160, U+3164, U+FFA0, tags...)
+# and blank symbols that fonts draw as empty space (U+2800 BRAILLE PATTERN BLANK).
+_DRAW_NOTHING = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x2800, 0x2800),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+
+
+def is_visible(char: str) -> bool:
+    """Whether a character leaves a mark: not a space of any kind, a control, a format character
+    (category Cf), nor a code point that draws nothing."""
+    if char.isspace() or unicodedata.category(char) in ("Zs", "Zl", "Zp", "Cc", "Cf"):
+        return False
+    code = ord(char)
+    return not any(low <= code <= high for low, high in _DRAW_NOTHING)
+
+
+def has_visible(value: str) -> bool:
+    """Whether a person would see anything of the text ("ㅤ", U+3164 alone, is a blank name)."""
+    return any(is_visible(char) for char in value)
+
+
 def has_letter(value: str) -> bool:
-    return any(unicodedata.category(char).startswith("L") for char in value)
+    """Whether the text holds a letter a person can see (a Hangul filler is a letter that is not)."""
+    return any(unicodedata.category(char).startswith("L") and is_visible(char) for char in value)
+
+
+def normalise_line_ends(value: str | None) -> str | None:
+    """CRLF and CR as LF: a browser counts a line break as one character against `maxlength`,
+    then sends it as CRLF (HTML, "textarea wrapping transformation")."""
+    if value is None:
+        return None
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def has_link(value: str) -> bool:

@@ -3,10 +3,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from petition.comments.labels import REJECT_REASONS
-from petition.core.forms import no_forbidden_characters
+from petition.core.forms import multiline_text, no_forbidden_characters, visible_text
 from petition.petitions.models import CommentModeration
 
 WORDS_MAX = 20_000
@@ -26,22 +26,31 @@ class OfficialReplyForm(FlaskForm):
     text = TextAreaField(
         _l("Réponse du comité"),
         description=_l("Publiée tout de suite, avec le badge « Réponse officielle du comité »."),
-        filters=[lambda value: value.strip() if value else value],
+        filters=[multiline_text],
         validators=[
             DataRequired(_l("Écrivez la réponse.")),
+            visible_text,
             _text_length,
             no_forbidden_characters(multiline=True),
         ],
         render_kw={"rows": 6},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text.render_kw = {**self.text.render_kw, "maxlength": current_app.config["COMMENT_MAX_LENGTH"]}
+
 
 def _word_list_field(label, description):
     return TextAreaField(
         label,
         description=description,
-        validators=[no_forbidden_characters(multiline=True)],
-        render_kw={"rows": 12, "maxlength": WORDS_MAX, "spellcheck": "false"},
+        filters=[multiline_text],
+        validators=[
+            Length(max=WORDS_MAX, message=_l("%(max)d caractères au plus.", max=WORDS_MAX)),
+            no_forbidden_characters(multiline=True),
+        ],
+        render_kw={"rows": 12, "spellcheck": "false"},
     )
 
 

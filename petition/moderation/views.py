@@ -7,8 +7,9 @@ from petition.accounts.access import role_required
 from petition.comments import labels, words
 from petition.comments import service as comments
 from petition.comments.models import Comment, RejectReason, WordKind
+from petition.core.forms import session_expired
 from petition.database import id_rule, parse_id, parse_page
-from petition.extensions import db
+from petition.extensions import csrf, db
 from petition.moderation import queue, service
 from petition.moderation.forms import ModerationModeForm, OfficialReplyForm, WordListsForm, reject_choices
 from petition.moderation.service import Action
@@ -139,7 +140,9 @@ def act():
     return redirect(url_for(f"moderation.{queue_name}"), code=303)
 
 
+# The forms with typed text check their own CSRF token: an expired one shows the text again.
 @bp.route(f"/comments/{id_rule('comment_id')}/reply", methods=["GET", "POST"])
+@csrf.exempt
 @role_required("moderator")
 def reply(comment_id: int):
     comment = db.session.get(Comment, comment_id) or abort(404)
@@ -153,11 +156,12 @@ def reply(comment_id: int):
         else:
             flash(_("La réponse du comité est publiée."), "success")
             return redirect(url_for(f"moderation.{back}"), code=303)
+    status = 400 if session_expired(form) else 422 if form.errors else 200
     return (
         render_template(
             "moderation/reply.html", item=queue.item(comment), form=form, back=back, labels=labels
         ),
-        422 if form.errors else 200,
+        status,
     )
 
 
@@ -179,11 +183,12 @@ def _render_settings(form: WordListsForm, status: int = 200):
 
 
 @bp.post("/settings/words")
+@csrf.exempt
 @role_required("admin")
 def save_words():
     form = WordListsForm()
     if not form.validate():
-        return _render_settings(form, 422)
+        return _render_settings(form, 400 if session_expired(form) else 422)
     if service.save_words(words.parse(form.suspect.data or ""), words.parse(form.banned.data or "")):
         flash(_("Les listes de mots sont enregistrées."), "success")
     else:

@@ -20,7 +20,7 @@ from petition.core.urls import absolute_url
 from petition.counting import service as counting
 from petition.database import upsert
 from petition.extensions import db
-from petition.i18n import RTL
+from petition.i18n import RTL, organiser_name
 from petition.petitions import service as petitions
 from petition.petitions.models import Petition
 from petition.sharing import card, links
@@ -62,8 +62,9 @@ def card_version(petition: Petition, count: int) -> str:
     return f"{CARD_DESIGN}-{milestone(count, petition.goal)}-{_digest(petition.title)}"
 
 
-def site_card_version() -> str:
-    return f"{CARD_DESIGN}-{_digest(current_app.config['ORGANISER_NAME'])}"
+def site_card_version(locale: str) -> str:
+    with force_locale(locale):
+        return f"{CARD_DESIGN}-{_digest(organiser_name())}"
 
 
 def _host() -> str:
@@ -75,7 +76,7 @@ def _petition_card_text(petition: Petition, count: int) -> card.CardText:
         count=count, goal=petition.goal, target=petitions.next_target(count, petition.goal)
     )
     return card.CardText(
-        kicker=_("Pétition · %(organiser)s", organiser=current_app.config["ORGANISER_NAME"]),
+        kicker=_("Pétition · %(organiser)s", organiser=organiser_name()),
         title=petition.title,
         count=format_decimal(count),
         count_label=ngettext("signature", "signatures", count),
@@ -88,7 +89,7 @@ def _petition_card_text(petition: Petition, count: int) -> card.CardText:
 def _site_card_text() -> card.CardText:
     return card.CardText(
         kicker=_host(),
-        title=current_app.config["ORGANISER_NAME"],
+        title=organiser_name(),
         subtitle=_("Pétition des abonnés de KLEEMA pour le rétablissement des appels vers le Maroc."),
         call=_("Signez sur %(host)s", host=_host()),
     )
@@ -136,7 +137,7 @@ def petition_card(petition: Petition, locale: str) -> ShareImage:
 
 
 def site_card(locale: str) -> ShareImage:
-    return _cached(f"site:{locale}", site_card_version(), 0, _site_card_text, locale)
+    return _cached(f"site:{locale}", site_card_version(locale), 0, _site_card_text, locale)
 
 
 # --- Page metadata ----------------------------------------------------------------------------
@@ -161,10 +162,8 @@ def page_meta(locale: str, path: str, title: str, description: str, petition: Pe
     others = tuple(og for code, og in OG_LOCALES.items() if code != locale)
     og_locale = OG_LOCALES.get(locale, OG_LOCALES["fr"])
     if petition is None:
-        image = absolute_url("sharing.site_card", locale=locale, v=site_card_version())
-        return PageMeta(
-            title, description, base + path, image, current_app.config["ORGANISER_NAME"], og_locale, others
-        )
+        image = absolute_url("sharing.site_card", locale=locale, v=site_card_version(locale))
+        return PageMeta(title, description, base + path, image, organiser_name(), og_locale, others)
     petition = petitions.localized(petition, locale)
     if count is None:
         count = counting.total(petition.id)

@@ -7,8 +7,10 @@ from petition.core.forms import (
     GroupedSelectField,
     GuardedForm,
     email_address,
+    multiline_text,
     no_forbidden_characters,
     person_name,
+    visible_text,
 )
 from petition.core.text import collapse_spaces
 
@@ -26,6 +28,7 @@ class SignatureForm(GuardedForm):
         filters=[collapse_spaces],
         validators=[
             DataRequired(_l("Indiquez votre prénom.")),
+            visible_text,
             Length(max=80, message=_l("80 caractères au plus.")),
             no_forbidden_characters(),
             person_name,
@@ -37,6 +40,7 @@ class SignatureForm(GuardedForm):
         filters=[collapse_spaces],
         validators=[
             DataRequired(_l("Indiquez votre nom.")),
+            visible_text,
             Length(max=80, message=_l("80 caractères au plus.")),
             no_forbidden_characters(),
             person_name,
@@ -66,6 +70,7 @@ class SignatureForm(GuardedForm):
         filters=[collapse_spaces],
         validators=[
             Optional(),
+            visible_text,
             Length(max=80, message=_l("80 caractères au plus.")),
             no_forbidden_characters(),
         ],
@@ -73,13 +78,14 @@ class SignatureForm(GuardedForm):
     )
     reason = TextAreaField(
         _l("Pourquoi je signe (facultatif)"),
-        filters=[lambda v: v.strip() if v else v],
+        filters=[multiline_text],
         validators=[
             Optional(),
+            visible_text,
             Length(max=500, message=_l("500 caractères au plus.")),
             no_forbidden_characters(multiline=True),
         ],
-        render_kw={"rows": 3, "maxlength": 500},
+        render_kw={"rows": 3},
     )
     is_subscriber = BooleanField(_l("Je suis abonné(e) à KLEEMA"))
     show_name = BooleanField(_l("Afficher mon prénom et l'initiale de mon nom parmi les signataires"))

@@ -48,3 +48,33 @@ def test_comment_is_held_then_approved_then_visible(app, new_page, browser, live
 
     stranger.reload()
     expect(stranger.locator(".comment").filter(has_text=text)).to_contain_text("Nadia")
+
+
+def test_a_comment_form_is_sent_once_however_often_the_button_is_pressed(app, new_page):
+    """On a slow network the button stays disabled until the answer comes (the server's own rule
+    against repeats is turned off here, so that only the page can keep the comment single)."""
+    from tests.commenting import comment_count_of
+
+    app.config.update(COMMENT_MIN_SECONDS=0, COMMENT_REPEAT_SECONDS=0)
+    reader = new_page("fr")
+    reader.goto("/petitions/kleema/comments")
+    sent = []
+    reader.route(
+        "**/petitions/kleema/comments",
+        lambda route: sent.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    reader.get_by_label("Votre nom ou pseudonyme").fill("Nadia")
+    reader.get_by_label("Votre commentaire").fill("Réseau lent, je clique deux fois.")
+    # The impatient presses, while the first sending waits for the network.
+    reader.evaluate(
+        """() => document.addEventListener("submit", (event) => {
+          const button = event.target.querySelector("button[type=submit]");
+          setTimeout(() => { button.click(); button.click(); }, 50);
+        })"""
+    )
+    reader.locator("#comment-form").get_by_role("button", name="Publier").click(no_wait_after=True)
+    reader.wait_for_timeout(500)
+    assert len(sent) == 1
+    sent[0].continue_()
+    expect(reader.locator(".comment").filter(has_text="Réseau lent")).to_have_count(1)
+    assert comment_count_of(app) == 1
