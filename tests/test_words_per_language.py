@@ -18,6 +18,7 @@ from sqlalchemy import select
 from petition import create_app
 from petition.comments import service as comments
 from petition.comments.models import Comment
+from petition.contact import service as contact
 from petition.extensions import db
 from tests.commenting import Reader, approved, decide, latest_comment
 from tests.helpers import Staff, links, path_of
@@ -145,6 +146,10 @@ def site(app, signer, smtp_sink):
         db.session.remove()
     signer.deliver()
     mailed = [path_of(url) for message in smtp_sink.messages for url in links(message)]
+    with app.app_context():
+        message = contact.receive(contact.Draft("Karim", "karim@example.org", "Xyzzy 99"), "fr")
+        message_id = message.id
+        db.session.remove()
 
     def mailed_path(part: str) -> str:
         return next(p for p in mailed if part in p)
@@ -162,7 +167,7 @@ def site(app, signer, smtp_sink):
             "comments.edit": [f"/comments/{own}/edit"],
             "comments.delete": [f"/comments/{own}/delete"],
             "comments.confirm_notifications": [mailed_path("/comments/notifications/confirm/")],
-            "comments.stop_notifications": [mailed_path("/comments/notifications/stop/")],
+            "mail.unsubscribe": [mailed_path("/mail/unsubscribe/")],
             "signing.confirm": [confirm],
             "signing.withdraw": [mailed_path("/withdraw/")],
             "signing.thanks": ["/petitions/kleema/thanks"],
@@ -173,6 +178,7 @@ def site(app, signer, smtp_sink):
             "sharing.short": ["/p/kleema"],
             "sharing.badge": ["/badge/kleema.svg"],
             "moderation.reply": [f"/admin/moderation/comments/{first}/reply"],
+            "contact.admin_message": [f"/admin/contact/{message_id}"],
         },
     }
 

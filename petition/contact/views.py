@@ -7,7 +7,7 @@ from flask_login import current_user
 from petition.accounts.access import role_required
 from petition.contact import service
 from petition.contact.forms import ContactForm
-from petition.database import BIG_ID_MAX
+from petition.database import id_rule, parse_page
 from petition.extensions import csrf, limiter
 
 bp = Blueprint("contact", __name__)
@@ -67,12 +67,11 @@ def send():
 @bp.get("/admin/contact")
 @role_required("admin")
 def admin_inbox():
-    # Beyond any real page, but small enough for every database's OFFSET.
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    page = parse_page(request.args.get("page")) or 1
     return render_template("contact/inbox.html", messages=service.inbox(page))
 
 
-@bp.get(f"/admin/contact/<int(max={BIG_ID_MAX}):message_id>")
+@bp.get(f"/admin/contact/{id_rule('message_id')}")
 @role_required("admin")
 def admin_message(message_id: int):
     message = service.open_message(message_id, current_user._get_current_object()) or abort(404)
