@@ -1,6 +1,7 @@
 """Extension objects, created unbound and attached to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,4 +29,7 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# Compresses pages, JSON, CSS, JS and SVG in the application itself, so that `python app.py`
+# with no proxy in front sends small answers too.
+compress = Compress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

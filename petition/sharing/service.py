@@ -77,7 +77,7 @@ def _petition_card_text(petition: Petition, count: int) -> card.CardText:
         title=petition.title,
         count=format_decimal(count),
         count_label=ngettext("signature", "signatures", count),
-        goal=_("Objectif : %(target)s signatures", target=format_decimal(progress.target)),
+        goal=_("Objectif : %(target)s signatures", target=format_decimal(progress.target)),
         progress=progress.percent / 100,
         call=_("Signez sur %(host)s", host=_host()),
     )
@@ -150,6 +150,7 @@ OG_LOCALES = {"fr": "fr_FR", "ar": "ar_AR", "en": "en_GB"}
 class PageMeta:
     title: str
     description: str
+    canonical: str | None
     url: str
     image: str
     image_alt: str
@@ -157,15 +158,22 @@ class PageMeta:
     alternate_locales: tuple[str, ...]
 
 
-def page_meta(locale: str, path: str, title: str, description: str, petition: Petition | None, count=None):
-    """Open Graph and Twitter card values; a page about a petition is shared as the petition."""
+def page_meta(
+    locale: str, canonical: str | None, title: str, description: str, petition: Petition | None, count=None
+):
+    """Open Graph and Twitter card values; a page about a petition is shared as the petition.
+
+    `canonical` is the page's canonical address in `locale`, None for a page that has none (an
+    address holding a token, an error page): such a page is shared as the petition or the site.
+    """
     base = current_app.config["BASE_URL"]
     others = tuple(og for code, og in OG_LOCALES.items() if code != locale)
     og_locale = OG_LOCALES.get(locale, OG_LOCALES["fr"])
     if petition is None:
         image = base + url_for("sharing.site_card", locale=locale, v=site_card_version())
+        url = canonical or base + url_for("petitions.home", lang=locale)
         return PageMeta(
-            title, description, base + path, image, current_app.config["ORGANISER_NAME"], og_locale, others
+            title, description, canonical, url, image, current_app.config["ORGANISER_NAME"], og_locale, others
         )
     petition = petitions.localized(petition, locale)
     if count is None:
@@ -174,8 +182,8 @@ def page_meta(locale: str, path: str, title: str, description: str, petition: Pe
         "sharing.petition_card", slug=petition.slug, locale=locale, v=card_version(petition, count)
     )
     alt = ngettext(
-        "%(title)s : %(count)s signature",
-        "%(title)s : %(count)s signatures",
+        "%(title)s : %(count)s signature",
+        "%(title)s : %(count)s signatures",
         count,
         title=petition.title,
         count=format_decimal(count),
@@ -183,7 +191,8 @@ def page_meta(locale: str, path: str, title: str, description: str, petition: Pe
     return PageMeta(
         petition.title,
         petition.summary if len(petition.summary) <= 300 else petition.summary[:299].rstrip() + "…",
-        links.petition_url(petition),
+        canonical,
+        f"{links.petition_url(petition)}?lang={locale}",
         image,
         alt,
         og_locale,

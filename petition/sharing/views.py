@@ -15,7 +15,7 @@ from petition.accounts.access import role_required
 from petition.extensions import db
 from petition.i18n import LANGUAGES
 from petition.petitions import service as petitions
-from petition.security import allow_framing
+from petition.security import allow_framing, private_page
 from petition.sharing import card, links, referrals, service
 from petition.signing import service as signing
 
@@ -152,6 +152,7 @@ def badge(slug: str):
 
 
 @bp.get("/referral/<token>")
+@private_page
 def referral_stats(token: str):
     try:
         signature = signing.signature_for(token, referrals.REFERRAL_STATS)
@@ -185,8 +186,10 @@ def admin_report():
 
 
 @bp.app_template_global()
-def share_meta(title: str, description: str, petition=None, count: int | None = None):
-    return service.page_meta(str(get_locale()), request.path, str(title), str(description), petition, count)
+def share_meta(
+    title: str, description: str, petition=None, count: int | None = None, canonical: str | None = None
+):
+    return service.page_meta(str(get_locale()), canonical, str(title), str(description), petition, count)
 
 
 @bp.app_template_global()
