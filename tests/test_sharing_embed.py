@@ -83,13 +83,15 @@ def test_qr_codes_in_svg_and_png(client):
     assert image.format == "PNG" and image.width == image.height >= 300
 
 
-def test_flyer_has_title_reasons_qr_and_short_address(client):
+def test_flyer_has_title_reasons_count_qr_and_short_address(client):
     html = client.get("/petitions/kleema/flyer").get_data(as_text=True)
     assert '<article class="flyer flyer-a5">' in html
     assert "<h1>Wana, rétablissez les appels des abonnés de KLEEMA</h1>" in html
     assert html.count("<li>") >= 3 and "Nous demandons à la direction de Wana" in html
     assert 'src="/petitions/kleema/qr.svg"' in html
-    assert '<bdi dir="ltr">localhost/p/kleema</bdi>' in html
+    # The address may break after "/" only, never inside a word.
+    assert '<bdi dir="ltr">localhost/<wbr>p/<wbr>kleema<wbr></bdi>' in html
+    assert "personne a déjà signé" in html and "Signez vous aussi\u00a0!" in html
     assert '<article class="flyer flyer-a4">' in client.get("/petitions/kleema/flyer?format=a4").get_data(
         as_text=True
     )

@@ -203,6 +203,11 @@ def page_meta(
 # --- Embedding ---------------------------------------------------------------------------------
 
 
+# Pixels: the widget's tallest content (Arabic, 320 px wide, a three-line title and a two-line goal)
+# with its "Sign" button; tests/browser/test_pages_browser.py measures it.
+EMBED_HEIGHT = 300
+
+
 @dataclass(frozen=True)
 class EmbedSnippets:
     iframe: str
@@ -219,7 +224,7 @@ def embed_snippets(petition: Petition) -> EmbedSnippets:
     api = base + url_for("api.petition_count", slug=petition.slug)
     return EmbedSnippets(
         iframe=(
-            f'<iframe src="{embed}" title="{title}" width="100%" height="260" loading="lazy" '
+            f'<iframe src="{embed}" title="{title}" width="100%" height="{EMBED_HEIGHT}" loading="lazy" '
             'style="border:0;max-width:32rem"></iframe>'
         ),
         badge=f'<a href="{escape(links.landing_url(petition, "badge"))}"><img src="{badge}" alt="{title}"></a>',
@@ -253,6 +258,12 @@ def qr_png(petition: Petition) -> bytes:
 def short_url(petition: Petition) -> str:
     """The address printed on the flyer: short enough to type from paper."""
     return current_app.config["BASE_URL"] + url_for("sharing.short", slug=petition.slug)
+
+
+def breakable_address(url: str) -> list[str]:
+    """The address without its scheme, cut after each "/" and ".", the only places a printed
+    line may break: "kleema.org/p/kleema" → ["kleema.", "org/", "p/", "kleema"]."""
+    return [part for part in re.split(r"(?<=[/.])", url.split("//", 1)[-1]) if part]
 
 
 def flyer_points(petition: Petition, limit: int = 3) -> list[str]:

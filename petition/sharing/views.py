@@ -119,7 +119,8 @@ def flyer(slug: str):
         petition=petition,
         paper=paper,
         points=service.flyer_points(petition),
-        short_url=service.short_url(petition),
+        count=petitions.progress(petition).count,
+        address_parts=service.breakable_address(service.short_url(petition)),
     )
 
 
