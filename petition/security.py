@@ -3,7 +3,7 @@ pages that hold a personal token are kept out of search engines and caches (priv
 
 from functools import wraps
 
-from flask import current_app, g
+from flask import current_app, g, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -58,6 +58,12 @@ _HEADERS = {
 }
 
 
+# Headers that only a document (or an SVG opened on its own) obeys: a stylesheet or a script
+# answer goes without them, which keeps a first visit's many small answers small.
+_DOCUMENT_ONLY = {"content-security-policy", "x-frame-options", "permissions-policy"}
+_SUBRESOURCES = {"text/css", "text/javascript", "application/javascript"}
+
+
 def add_headers(response):
     """The security headers, but those a view has set itself."""
     if g.get("private_page") or g.get("noindex"):
@@ -68,6 +74,8 @@ def add_headers(response):
         response.cache_control.max_age = None
     https = current_app.config["BASE_URL"].startswith("https://")
     present = {name.lower() for name, _value in response.headers.items()}
+    if request.endpoint == "static" and response.mimetype in _SUBRESOURCES:
+        present |= _DOCUMENT_ONLY
     for name, value in _HEADERS[g.get("allow_framing", False), https]:
         if name.lower() not in present:
             response.headers.add(name, value)

@@ -167,3 +167,16 @@ def test_a_printed_petition_has_its_text_and_qr_code_but_no_form(new_page, lang)
     pdf = page.pdf(format="A4")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"{lang}-petition-print.pdf").write_bytes(pdf)
+
+
+def test_the_first_french_page_weighs_under_20_kb_with_its_css_and_scripts(new_page):
+    page = new_page("fr", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    responses = []
+    page.on("requestfinished", lambda request: responses.append(request))
+    page.goto("/", wait_until="networkidle")
+    sizes = {request.url: request.sizes() for request in responses}
+    body = sum(size["responseBodySize"] for size in sizes.values())
+    headers = sum(size["responseHeadersSize"] for size in sizes.values())
+    assert not [url for url in sizes if "/qr." in url]  # the QR code is for paper only
+    assert body + headers < 20_000, {url: size["responseBodySize"] for url, size in sizes.items()}
+    print(f"first French page: {body + headers} bytes over {len(sizes)} answers")  # noqa: T201
