@@ -179,4 +179,4 @@ def test_the_first_french_page_weighs_under_20_kb_with_its_css_and_scripts(new_p
     headers = sum(size["responseHeadersSize"] for size in sizes.values())
     assert not [url for url in sizes if "/qr." in url]  # the QR code is for paper only
     assert body + headers < 20_000, {url: size["responseBodySize"] for url, size in sizes.items()}
-    print(f"first French page: {body + headers} bytes over {len(sizes)} answers")  # noqa: T201
+    print(f"first French page: {body + headers} bytes over {len(sizes)} answers")
