@@ -58,10 +58,10 @@ _HEADERS = {
 }
 
 
-# Headers that only a document (or an SVG opened on its own) obeys: a stylesheet or a script
-# answer goes without them, which keeps a first visit's many small answers small.
+# Headers that only a document obeys: our own stylesheets, scripts and icons (static/, no script
+# in them) go without them, which keeps a first visit's many small answers small.
 _DOCUMENT_ONLY = {"content-security-policy", "x-frame-options", "permissions-policy"}
-_SUBRESOURCES = {"text/css", "text/javascript", "application/javascript"}
+_SUBRESOURCES = {"text/css", "text/javascript", "application/javascript", "image/svg+xml"}
 
 
 def add_headers(response):
