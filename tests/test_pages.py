@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from petition.extensions import db
@@ -174,13 +175,17 @@ def test_french_pages_put_a_no_break_space_before_colons_and_the_like(signer, cl
     assert not found, found
 
 
-def test_the_french_text_of_the_code_has_no_break_spaces_before_colons_and_the_like():
-    loose = [
+def test_the_french_text_of_the_code_and_catalog_has_no_break_spaces_before_colons_and_the_like():
+    with (ROOT / "petition/translations/fr/LC_MESSAGES/messages.po").open("rb") as source:
+        french = read_po(source, locale="fr")
+    texts = [
         text
-        for message in extract()
-        for text in ([message.id] if isinstance(message.id, str) else message.id)
-        if text and LOOSE_SIGN.search(text)
+        for message in [*extract(), *french]
+        for field in (message.id, message.string)
+        for text in ([field] if isinstance(field, str) else field or ())
     ]
+    assert len(texts) > 400
+    loose = [text for text in texts if text and LOOSE_SIGN.search(text)]
     assert not loose, loose
 
 
