@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from petition import config as settings
 from petition.core.edge import EdgeCache
 from petition.core.sessions import SessionInterface
-from petition.extensions import babel, csrf, db, limiter, migrate
+from petition.extensions import babel, compress, csrf, db, limiter, migrate
 
 
 class Site(Flask):
@@ -69,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from petition import database, i18n, security
+    from petition import assets, database, i18n, security
     from petition.accounts.access import setup_login
 
     db.init_app(app)
@@ -78,6 +78,8 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    compress.init_app(app)
+    assets.init_app(app)
     limiter.init_app(app)
     setup_login(app)
     app.after_request(i18n.remember_choice)
@@ -87,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
         RTL=i18n.RTL,
         direction=i18n.direction,
         language_url=i18n.language_url,
+        page_addresses=i18n.page_addresses,
         language_attrs=i18n.language_attrs,
         plural_examples=i18n.plural_examples,
         organiser_name=i18n.organiser_name,

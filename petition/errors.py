@@ -4,6 +4,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from petition.extensions import db
+from petition.security import noindex
 
 
 def register(app) -> None:
@@ -15,6 +16,7 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        noindex()
         return render_template("errors/csrf.html", back=request.referrer), 400
 
     @app.errorhandler(SecurityError)
@@ -25,11 +27,13 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        noindex()
         if request.path.startswith("/api/"):
             return {"error": error.name, "status": error.code}, error.code
         return render_template("errors/error.html", error=error), error.code
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
+        noindex()
         db.session.rollback()
         return render_template("errors/error.html", error=error), 500

@@ -1,6 +1,7 @@
 """Extension objects, created unbound and attached to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -29,5 +30,8 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# Compresses pages, JSON, CSS, JS and SVG in the application itself, so that `python app.py`
+# with no proxy in front sends small answers too.
+compress = Compress()
 # Every per-client limit (signing, comments, reports, login per IP) counts an IPv6 client by its /64.
 limiter = Limiter(key_func=rate_limit_key, default_limits=[], headers_enabled=True)

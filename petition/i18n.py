@@ -122,6 +122,27 @@ def language_url(locale: str | None, external: bool = False) -> str:
     return current_app.config["BASE_URL"] + url if external else url
 
 
+# Query arguments that change what a page shows. A canonical address keeps only these: where the
+# visitor came from (ref, utm_source) and their language choice make no page of their own.
+CONTENT_ARGS = frozenset({"page", "format"})
+
+
+def page_addresses(path: str | None = None) -> dict[str, str]:
+    """The current page's canonical address in each language, plus "x-default": {"fr": url, …}.
+
+    Each language version is its own canonical (`…?lang=ar`), and the hreflang alternates list
+    exactly these addresses, plus "x-default" without `?lang=` (the browser's language decides),
+    as Google's guide to localized versions asks. `path` stands for the page's own path when
+    another address shows the same page (the home page shows the featured petition).
+    """
+    own_path, args = _current_page()
+    kept = [(key, value) for key, value in args if key in CONTENT_ARGS]
+    base = current_app.config["BASE_URL"] + (path or own_path)
+    addresses = {code: base + "?" + urlencode([*kept, ("lang", code)]) for code in LANGUAGES}
+    addresses["x-default"] = base + ("?" + urlencode(kept) if kept else "")
+    return addresses
+
+
 def plural_examples() -> list[tuple[str, int]]:
     """One number for each plural category of the page's language (CLDR names: one, few, ...).
 

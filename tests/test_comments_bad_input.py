@@ -24,7 +24,7 @@ def comment_count(app) -> int:
         ({"text": ""}, "Écrivez votre commentaire."),
         ({"text": " \n\n  "}, "Écrivez votre commentaire."),
         ({"name": "K" * 61}, "60 caractères au plus."),
-        ({"text": "a" * 2001}, "caractères au plus : votre texte en compte"),
+        ({"text": "a" * 2001}, "caractères au plus\u00a0: votre texte en compte"),
         ({"name": "Ka\x00rim"}, "caractères invisibles ou de contrôle"),
         ({"name": "\u202eKarim"}, "caractères invisibles ou de contrôle"),
         ({"name": "Karim\u2066"}, "caractères invisibles ou de contrôle"),
@@ -90,7 +90,7 @@ def test_reply_to_a_comment_that_is_not_public_is_refused_and_the_text_kept(app,
     response = Reader(app, ip="198.51.100.3").comment(text="Ma réponse", reply_to=target)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Ce commentaire n'est pas publié : on ne peut pas y répondre." in html
+    assert "Ce commentaire n'est pas publié\u00a0: on ne peut pas y répondre." in html
     assert "Ma réponse</textarea>" in html
     # The form now posts a new comment instead of the impossible reply.
     assert 'name="comment-reply_to" type="hidden" value=""' in html

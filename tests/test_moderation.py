@@ -89,7 +89,7 @@ def test_reject_with_reason_shows_the_reason_to_its_author_only(app, staff):
     rejected = load(app, comment_id)
     assert (rejected.status, rejected.decision_note) == (CommentStatus.REJECTED, "unverified")
     mine = author.html()
-    assert "Non publié par l'équipe de modération : Accusation ou information invérifiable" in mine
+    assert "Non publié par l'équipe de modération\u00a0: Accusation ou information invérifiable" in mine
     assert "acheté le juge" not in Reader(app, ip="198.51.100.9").html()
     [entry] = audit_entries(app, "comment.reject")
     assert entry.note == "unverified" and entry.after["status"] == "rejected"
@@ -224,7 +224,7 @@ def test_each_item_shows_its_thread_its_author_and_why_it_waits(app, staff):
         name="Ali",
     )
     queue = Moderator(app, staff).html()
-    assert "En réponse à :" in queue and "Le contrat courait jusqu&#39;en mars 2011." in queue
+    assert "En réponse à\u00a0:" in queue and "Le contrat courait jusqu&#39;en mars 2011." in queue
     assert "Un autre commentaire venu de la même adresse e-mail ou du même réseau" in queue
     assert "Contient une adresse de site" in queue
 
@@ -278,7 +278,7 @@ def test_digest_mail_at_most_once_per_interval(app, staff, signer, smtp_sink):
     held(app, reader, text="Deuxième commentaire en attente")
     signer.deliver()
     [digest] = smtp_sink.to(moderator_email)
-    assert "Modération : 1 commentaire attend" in digest["Subject"]
+    assert "Modération\u00a0: 1 commentaire attend" in digest["Subject"]
     assert "http://localhost/admin/moderation" in text_of(digest)
     assert len(smtp_sink.to(admin_email)) == 1
 

@@ -89,8 +89,8 @@ def test_a_page_about_the_petition_is_shared_as_the_petition(signer, client):
     signer.sign()
     for path in ("/", signer.confirm_link("fatima@example.org")):
         tags = _check_meta(client.get(path).get_data(as_text=True))
-        assert tags["og:url"] == ["http://localhost/petitions/kleema"]
-        assert tags["og:title"] == ["Rendez-nous KLEEMA : rétablissez la ligne vers Wana"]
+        assert tags["og:url"] == ["http://localhost/petitions/kleema?lang=fr"]
+        assert tags["og:title"] == ["Wana, rétablissez les appels des abonnés de KLEEMA"]
         assert urlsplit(tags["og:image"][0]).path == "/petitions/kleema/card/fr.png"
 
 

@@ -36,7 +36,7 @@ def test_only_the_widget_may_be_framed(client):
 def test_widget_shows_title_live_count_and_a_sign_button_opening_a_new_tab(app, client):
     _add_signatures(app, 1234)
     html = client.get("/embed/kleema").get_data(as_text=True)
-    assert "Rendez-nous KLEEMA" in html
+    assert "Wana, rétablissez les appels" in html
     assert '<strong class="count-number" data-count>1\u202f234</strong>' in html
     assert 'data-count-url="/api/petitions/kleema"' in html and "js/count.js" in html
     assert '<progress class="progress" max="50000" value="1234"' in html
@@ -83,13 +83,15 @@ def test_qr_codes_in_svg_and_png(client):
     assert image.format == "PNG" and image.width == image.height >= 300
 
 
-def test_flyer_has_title_reasons_qr_and_short_address(client):
+def test_flyer_has_title_reasons_count_qr_and_short_address(client):
     html = client.get("/petitions/kleema/flyer").get_data(as_text=True)
     assert '<article class="flyer flyer-a5">' in html
-    assert "<h1>Rendez-nous KLEEMA : rétablissez la ligne vers Wana</h1>" in html
-    assert html.count("<li>") >= 3 and "Depuis le 7 septembre 2009" in html
+    assert "<h1>Wana, rétablissez les appels des abonnés de KLEEMA</h1>" in html
+    assert html.count("<li>") >= 3 and "Nous demandons à la direction de Wana" in html
     assert 'src="/petitions/kleema/qr.svg"' in html
-    assert '<bdi dir="ltr">localhost/p/kleema</bdi>' in html
+    # The address may break after "/" only, never inside a word.
+    assert '<bdi dir="ltr">localhost/<wbr>p/<wbr>kleema<wbr></bdi>' in html
+    assert "personne a déjà signé" in html and "Signez vous aussi\u00a0!" in html
     assert '<article class="flyer flyer-a4">' in client.get("/petitions/kleema/flyer?format=a4").get_data(
         as_text=True
     )

@@ -35,7 +35,7 @@ def test_share_bar_lists_whatsapp_first_and_every_channel(client):
     assert 'data-channel="whatsapp"' in page and 'target="_blank" rel="noopener noreferrer"' in page
     # Copy and the native share sheet are shown by the script only; the address is there without it.
     assert re.search(r'<button type="button" class="button" hidden data-copy-from="share-url"', page)
-    assert 'data-share-native data-title="Rendez-nous KLEEMA' in page
+    assert 'data-share-native data-title="Wana, rétablissez les appels' in page
     assert f'value="{URL}?utm_source=copy"' in page
     assert f'data-url="{URL}?utm_source=native"' in page
 

@@ -11,7 +11,7 @@ def test_petition_page_shows_text_count_and_form(client):
     page = client.get("/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Rendez-nous KLEEMA" in html
+    assert "Wana, rétablissez les appels" in html
     assert "7 septembre 2009" in html
     assert 'role="status"' in html
     assert 'name="first_name"' in html and 'name="csrf_token"' in html

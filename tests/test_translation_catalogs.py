@@ -119,7 +119,7 @@ def test_extraction_finds_the_text_of_code_templates_macros_and_mails(extracted)
     ids = {m.id if isinstance(m.id, str) else m.id[0] for m in extracted if m.id}
     assert "Indiquez votre prénom." in ids  # _l() in a form
     assert "Choix de la langue" in ids  # a template
-    assert "Un champ est à corriger :" in ids  # ngettext in templates/_macros/
+    assert "Un champ est à corriger\u00a0:" in ids  # ngettext in templates/_macros/
     assert "Bonjour %(name)s," in ids  # a mail
     assert "Pétition KLEEMA" in ids  # the SVG badge
 

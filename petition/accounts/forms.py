@@ -8,7 +8,7 @@ from petition.core.text import forbidden_characters
 
 def _printable(form, field):
     if field.data and forbidden_characters(field.data):
-        raise ValidationError(_l("Ce champ contient des caractères invisibles ou de contrôle : retirez-les."))
+        raise ValidationError(_l("Ce champ contient des caractères invisibles ou de contrôle : retirez-les."))
 
 
 class LoginForm(FlaskForm):

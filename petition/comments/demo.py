@@ -28,7 +28,7 @@ THREAD = [
         "famille",
         "",
         "Merci Rachid, et merci à toute votre famille. Le juge des référés est saisi pour que la ligne "
-        "soit rétablie au plus vite : nous publierons ici la date de l'audience dès que nous l'aurons.",
+        "soit rétablie au plus vite : nous publierons ici la date de l'audience dès que nous l'aurons.",
         "official",
     ),
     (
@@ -73,7 +73,7 @@ THREAD = [
         "correction",
         None,
         "Khalid",
-        "Petite correction : KLEEMA n'est pas le seul a proposer l'illimité vers le Maroc, d'autres "
+        "Petite correction : KLEEMA n'est pas le seul a proposer l'illimité vers le Maroc, d'autres "
         "offres existent. Ca n'enleve rien au probleme.",
         "approved",
     ),
@@ -81,7 +81,7 @@ THREAD = [
         "corrige",
         "correction",
         "",
-        "Merci, c'est exact : nous avons corrigé la présentation de la pétition.",
+        "Merci, c'est exact : nous avons corrigé la présentation de la pétition.",
         "official",
     ),
     (
@@ -96,7 +96,7 @@ THREAD = [
         "boycott",
         None,
         "Houda",
-        "Boycott de Wana tant que la ligne n'est pas rétablie ! Allah ybarek fikoum pour cette pétition.",
+        "Boycott de Wana tant que la ligne n'est pas rétablie ! Allah ybarek fikoum pour cette pétition.",
         "approved",
     ),
     (

@@ -34,7 +34,7 @@ def _text_length(form, field):
     if field.data and len(field.data) > limit:
         raise ValidationError(
             _l(
-                "%(limit)s caractères au plus : votre texte en compte %(length)s.",
+                "%(limit)s caractères au plus : votre texte en compte %(length)s.",
                 limit=format_decimal(limit),
                 length=format_decimal(len(field.data)),
             )
@@ -149,7 +149,7 @@ def _known_reason(form, field):
 
 class ReportForm(FlaskForm):
     reason = RadioField(
-        _l("Pourquoi signalez-vous ce commentaire ?"),
+        _l("Pourquoi signalez-vous ce commentaire ?"),
         choices=[SelectChoice(reason.value, label) for reason, label in REPORT_REASONS.items()],
         validators=[DataRequired(_l("Choisissez une raison.")), _known_reason],
         validate_choice=False,

@@ -63,9 +63,9 @@ def hold_reason(comment: Comment):
         return _l("Contient une adresse de site")
     if reason.startswith("word: "):
         # gettext, not a lazy string: Jinja prints lazy strings unescaped, and the word is typed text.
-        return gettext("Mot à surveiller : « %(word)s »", word=reason.removeprefix("word: "))
+        return gettext("Mot à surveiller : « %(word)s »", word=reason.removeprefix("word: "))
     if reason == "no-timer":
-        return _l("Formulaire envoyé sans passer par la page (robot ?)")
+        return _l("Formulaire envoyé sans passer par la page (robot ?)")
     if reason == "honeypot":
         return _l("Champ piège rempli (robot)")
     return None

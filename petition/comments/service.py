@@ -108,7 +108,7 @@ def _place_reply(petition: Petition, reply_to_id: int, owned_ids: set[int]) -> t
     if not answered.is_public:
         raise Refused(
             _l(
-                "Ce commentaire n'est pas publié : on ne peut pas y répondre. Votre texte est gardé ci-dessous, "
+                "Ce commentaire n'est pas publié : on ne peut pas y répondre. Votre texte est gardé ci-dessous, "
                 "vous pouvez le publier comme nouveau commentaire."
             )
         )
@@ -342,7 +342,7 @@ def official_reply(answered: Comment, text: str, by: User | None = None) -> Comm
     if answered.status == CommentStatus.PENDING or answered.hidden_by_reports:
         decide(answered, CommentStatus.APPROVED, by=by)
     if not answered.is_public:
-        raise Refused(_l("Ce commentaire n'est pas publié : on ne peut pas y répondre."))
+        raise Refused(_l("Ce commentaire n'est pas publié : on ne peut pas y répondre."))
     parent = answered if answered.depth < current_app.config["COMMENT_MAX_DEPTH"] else answered.parent
     # Kept in the default language for the record; pages show the name in the reader's language.
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):

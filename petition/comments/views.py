@@ -12,6 +12,7 @@ from petition.core.pages import shared_page
 from petition.database import id_rule, parse_id, parse_page
 from petition.extensions import csrf, db, limiter
 from petition.petitions import service as petitions
+from petition.security import private_page
 
 bp = Blueprint("comments", __name__)
 bp.add_app_template_filter(labels.author, "author")
@@ -99,7 +100,7 @@ def too_many(error):
         petition = petitions.by_slug(request.view_args["slug"]) or abort(404)
         notice = _(
             "Vous avez envoyé beaucoup de commentaires en peu de temps. Patientez quelques minutes, "
-            "puis envoyez à nouveau : votre texte est gardé ci-dessous."
+            "puis envoyez à nouveau : votre texte est gardé ci-dessous."
         )
         return render_thread(petition, CommentForm(), status=429, notice=notice)
     return render_template("errors/error.html", error=error), 429
@@ -155,7 +156,7 @@ def post(slug: str):
     else:
         flash(
             _(
-                "Merci ! Votre commentaire sera publié après relecture par l'équipe de modération. "
+                "Merci ! Votre commentaire sera publié après relecture par l'équipe de modération. "
                 "En attendant, vous seul(e) le voyez."
             ),
             "success",
@@ -252,9 +253,9 @@ def report(comment_id: int):
             comment, ReportReason(form.reason.data), form.note.data, reader_key=reader, ip=request.remote_addr
         )
         if counted:
-            flash(_("Merci : votre signalement est transmis à l'équipe de modération."), "success")
+            flash(_("Merci : votre signalement est transmis à l'équipe de modération."), "success")
         else:
-            flash(_("Vous avez déjà signalé ce commentaire : l'équipe de modération l'examinera."))
+            flash(_("Vous avez déjà signalé ce commentaire : l'équipe de modération l'examinera."))
         response = redirect(back, code=303)
         if new_reader:
             authorship.set_reader_key(response, reader)
@@ -272,6 +273,7 @@ def _notification_link(token: str):
 
 
 @bp.route("/comments/notifications/confirm/<token>", methods=["GET", "POST"])
+@private_page
 def confirm_notifications(token: str):
     comment_id, error = _notification_link(token)
     if error:

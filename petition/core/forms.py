@@ -92,7 +92,7 @@ def no_forbidden_characters(multiline: bool = False):
     def check(form, field):
         if field.data and forbidden_characters(field.data, multiline=multiline):
             raise ValidationError(
-                _l("Ce champ contient des caractères invisibles ou de contrôle : retirez-les.")
+                _l("Ce champ contient des caractères invisibles ou de contrôle : retirez-les.")
             )
 
     return check
@@ -147,7 +147,7 @@ def email_address(form, field):
                 )
             ) from error
         raise ValidationError(
-            _l("Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr")
+            _l("Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr")
         ) from None
 
 

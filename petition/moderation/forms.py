@@ -74,12 +74,12 @@ class ModerationModeForm(FlaskForm):
         _l("Modération des commentaires"),
         choices=[
             SelectChoice(
-                CommentModeration.PRE.value, _l("Avant publication : chaque commentaire attend une décision")
+                CommentModeration.PRE.value, _l("Avant publication : chaque commentaire attend une décision")
             ),
             SelectChoice(
                 CommentModeration.POST.value,
                 _l(
-                    "Après publication : les commentaires paraissent tout de suite, sauf liens et mots à surveiller"
+                    "Après publication : les commentaires paraissent tout de suite, sauf liens et mots à surveiller"
                 ),
             ),
         ],

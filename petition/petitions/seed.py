@@ -11,12 +11,15 @@ from petition.petitions.seed_translations import TRANSLATIONS
 
 SLUG = "kleema"
 
-TITLE = "Rendez-nous KLEEMA : rétablissez la ligne vers Wana"
+# The title names whom the petition asks and what, so that it never reads as a plea to KLEEMA; the
+# summary, shown before the form, says the demand in one sentence.
+TITLE = "Wana, rétablissez les appels des abonnés de KLEEMA"
 
 SUMMARY = (
-    "Depuis le 7 septembre 2009, les abonnés de KLEEMA ne peuvent plus appeler les numéros Wana au "
-    "Maroc. Nous sommes des milliers de Marocains de l'étranger à dépendre de ce service pour parler "
-    "à nos familles. Nous demandons son rétablissement sans attendre la fin de la procédure judiciaire."
+    "Nous demandons à la direction de Wana de rétablir tout de suite les appels des abonnés de KLEEMA "
+    "vers ses numéros au Maroc, coupés depuis le 7 septembre 2009, sans attendre la fin de la procédure "
+    "judiciaire. Nous sommes des milliers de Marocains de l'étranger à dépendre de ce service pour "
+    "parler à nos familles."
 )
 
 ADDRESSEE = "À l'attention de la direction de Wana"
@@ -29,22 +32,22 @@ Le lundi 7 septembre 2009, vers 17 heures, nos appels vers les numéros Wana ont
 
 Cette coupure est tombée en plein Ramadan, au moment de l'année où les familles ont le plus besoin de se parler. Elle touche environ 50 000 foyers qui n'ont rien à voir avec le différend entre deux entreprises.
 
-Nous ne sommes pas juges de ce différend : la justice en est saisie. Mais une procédure prend du temps, et pendant ce temps ce sont nos familles qui ne s'entendent plus. Nous vous demandons de rétablir la ligne dès maintenant, et de recevoir les représentants de KLEEMA pour trouver une issue.
+Nous ne sommes pas juges de ce différend : la justice en est saisie. Mais une procédure prend du temps, et pendant ce temps ce sont nos familles qui ne s'entendent plus. Nous vous demandons de rétablir la ligne dès maintenant, et de recevoir les représentants de KLEEMA pour trouver une issue.
 
 Avec nos salutations,
 Les signataires"""
 
 BACKGROUND = """KLEEMA est un opérateur qui propose depuis environ deux ans des appels illimités vers le Maroc par téléphonie sur internet. Ses quelque 50 000 abonnés sont pour la plupart des Marocains résidant à l'étranger.
 
-Lundi 7 septembre 2009, 17 h : les appels vers les clients de Wana, partenaire de KLEEMA au Maroc, n'aboutissent plus. Wana évoque un problème technique.
+Lundi 7 septembre 2009, 17 h : les appels vers les clients de Wana, partenaire de KLEEMA au Maroc, n'aboutissent plus. Wana évoque un problème technique.
 
-Mercredi 9 septembre : KLEEMA cesse de facturer les abonnés touchés et s'engage à réparer l'ensemble du préjudice.
+Mercredi 9 septembre : KLEEMA cesse de facturer les abonnés touchés et s'engage à réparer l'ensemble du préjudice.
 
-Vendredi 11 septembre, 13 h : la coupure dure toujours. Wana annonce la fin du contrat et reproche à KLEEMA d'avoir manqué à ses obligations, ce que KLEEMA conteste. La nouvelle direction de Wana refuse de rencontrer KLEEMA.
+Vendredi 11 septembre, 13 h : la coupure dure toujours. Wana annonce la fin du contrat et reproche à KLEEMA d'avoir manqué à ses obligations, ce que KLEEMA conteste. La nouvelle direction de Wana refuse de rencontrer KLEEMA.
 
 La même semaine, KLEEMA écrit à ses abonnés et saisit le juge des référés pour obtenir le rétablissement du service ou, à défaut, des dommages et intérêts.
 
-Pendant ce temps, une offre concurrente d'appels illimités vers le Maroc vient d'apparaître. Les questions qu'elle soulève doivent être tranchées par la justice ; ce que nous demandons, nous, c'est de pouvoir appeler nos proches."""
+Pendant ce temps, une offre concurrente d'appels illimités vers le Maroc vient d'apparaître. Les questions qu'elle soulève doivent être tranchées par la justice ; ce que nous demandons, nous, c'est de pouvoir appeler nos proches."""
 
 DEMANDS = """Que Wana rétablisse immédiatement l'acheminement des appels de KLEEMA vers ses abonnés, dans l'attente de la décision de justice.
 Que la direction de Wana accepte de rencontrer KLEEMA pour régler le différend à l'amiable.

@@ -1,11 +1,11 @@
 """The KLEEMA petition in Arabic and English, faithful to the French text in seed.py."""
 
 ARABIC = {
-    "title": "أعيدوا إلينا KLEEMA: أعيدوا وصل الخط بشبكة وانا",
+    "title": "إدارة وانا، أعيدوا مكالمات مشتركي KLEEMA",
     "summary": (
-        "منذ 7 سبتمبر 2009، لم يعد بإمكان مشتركي KLEEMA الاتصال بأرقام وانا في المغرب. نحن آلاف "
-        "المغاربة المقيمين بالخارج نعتمد على هذه الخدمة لنتحدث إلى عائلاتنا، ونطالب بإعادتها دون انتظار "
-        "نهاية الإجراءات القضائية."
+        "نطالب إدارة وانا بأن تعيد فورًا مكالمات مشتركي KLEEMA نحو أرقامها في المغرب، المقطوعة منذ "
+        "7 سبتمبر 2009، دون انتظار نهاية الإجراءات القضائية. نحن آلاف المغاربة المقيمين بالخارج نعتمد "
+        "على هذه الخدمة لنتحدث إلى عائلاتنا."
     ),
     "addressee": "إلى عناية إدارة وانا",
     "letter": """السيدات والسادة،
@@ -37,11 +37,11 @@ ARABIC = {
 }
 
 ENGLISH = {
-    "title": "Give us back KLEEMA: restore the line to Wana",
+    "title": "Wana, restore the calls of KLEEMA subscribers",
     "summary": (
-        "Since 7 September 2009, KLEEMA subscribers have been unable to call Wana numbers in Morocco. "
-        "Thousands of us, Moroccans living abroad, rely on this service to talk to our families. We ask "
-        "for it to be restored without waiting for the end of the court proceedings."
+        "We ask Wana's management to restore at once the calls of KLEEMA subscribers to its numbers in "
+        "Morocco, cut off since 7 September 2009, without waiting for the end of the court proceedings. "
+        "Thousands of us, Moroccans living abroad, rely on this service to talk to our families."
     ),
     "addressee": "For the attention of Wana's management",
     "letter": """Dear Sir or Madam,

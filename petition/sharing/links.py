@@ -75,8 +75,8 @@ def short_title(petition: Petition) -> str:
 
 def share_text(petition: Petition, signed: bool) -> str:
     if signed:
-        return _("J'ai signé « %(title)s ». Signez vous aussi :", title=short_title(petition))
-    return _("Soutenez la pétition « %(title)s » :", title=short_title(petition))
+        return _("J'ai signé « %(title)s ». Signez vous aussi :", title=short_title(petition))
+    return _("Soutenez la pétition « %(title)s » :", title=short_title(petition))
 
 
 def _query(**params: str) -> str:
@@ -110,7 +110,7 @@ def share_bar(petition: Petition, ref: str | None = None, signed: bool = False) 
             _("E-mail"),
             "mailto:?"
             + _query(
-                subject=_("Pétition : %(title)s", title=short_title(petition)),
+                subject=_("Pétition : %(title)s", title=short_title(petition)),
                 body=f"{text}\n\n{url('email')}",
             ),
             False,

@@ -80,7 +80,7 @@ def _petition_card_text(petition: Petition, count: int) -> card.CardText:
         title=petition.title,
         count=format_decimal(count),
         count_label=ngettext("signature", "signatures", count),
-        goal=_("Objectif : %(target)s signatures", target=format_decimal(progress.target)),
+        goal=_("Objectif : %(target)s signatures", target=format_decimal(progress.target)),
         progress=progress.percent / 100,
         call=_("Signez sur %(host)s", host=_host()),
     )
@@ -149,6 +149,7 @@ OG_LOCALES = {"fr": "fr_FR", "ar": "ar_AR", "en": "en_GB"}
 class PageMeta:
     title: str
     description: str
+    canonical: str | None
     url: str
     image: str
     image_alt: str
@@ -156,14 +157,20 @@ class PageMeta:
     alternate_locales: tuple[str, ...]
 
 
-def page_meta(locale: str, path: str, title: str, description: str, petition: Petition | None, count=None):
-    """Open Graph and Twitter card values; a page about a petition is shared as the petition."""
-    base = current_app.config["BASE_URL"]
+def page_meta(
+    locale: str, canonical: str | None, title: str, description: str, petition: Petition | None, count=None
+):
+    """Open Graph and Twitter card values; a page about a petition is shared as the petition.
+
+    `canonical` is the page's canonical address in `locale`, None for a page that has none (an
+    address holding a token, an error page): such a page is shared as the petition or the site.
+    """
     others = tuple(og for code, og in OG_LOCALES.items() if code != locale)
     og_locale = OG_LOCALES.get(locale, OG_LOCALES["fr"])
     if petition is None:
         image = absolute_url("sharing.site_card", locale=locale, v=site_card_version(locale))
-        return PageMeta(title, description, base + path, image, organiser_name(), og_locale, others)
+        url = canonical or absolute_url("petitions.home", lang=locale)
+        return PageMeta(title, description, canonical, url, image, organiser_name(), og_locale, others)
     petition = petitions.localized(petition, locale)
     if count is None:
         count = counting.total(petition.id)
@@ -171,8 +178,8 @@ def page_meta(locale: str, path: str, title: str, description: str, petition: Pe
         "sharing.petition_card", slug=petition.slug, locale=locale, v=card_version(petition, count)
     )
     alt = ngettext(
-        "%(title)s : %(count)s signature",
-        "%(title)s : %(count)s signatures",
+        "%(title)s : %(count)s signature",
+        "%(title)s : %(count)s signatures",
         count,
         title=petition.title,
         count=format_decimal(count),
@@ -180,7 +187,8 @@ def page_meta(locale: str, path: str, title: str, description: str, petition: Pe
     return PageMeta(
         petition.title,
         petition.summary if len(petition.summary) <= 300 else petition.summary[:299].rstrip() + "…",
-        links.petition_url(petition),
+        canonical,
+        f"{links.petition_url(petition)}?lang={locale}",
         image,
         alt,
         og_locale,
@@ -189,6 +197,11 @@ def page_meta(locale: str, path: str, title: str, description: str, petition: Pe
 
 
 # --- Embedding ---------------------------------------------------------------------------------
+
+
+# Pixels: the widget's tallest content (Arabic, 320 px wide, a three-line title and a two-line goal)
+# with its "Sign" button; tests/browser/test_pages_browser.py measures it.
+EMBED_HEIGHT = 300
 
 
 @dataclass(frozen=True)
@@ -206,7 +219,7 @@ def embed_snippets(petition: Petition) -> EmbedSnippets:
     api = absolute_url("api.petition_count", slug=petition.slug)
     return EmbedSnippets(
         iframe=(
-            f'<iframe src="{embed}" title="{title}" width="100%" height="260" loading="lazy" '
+            f'<iframe src="{embed}" title="{title}" width="100%" height="{EMBED_HEIGHT}" loading="lazy" '
             'style="border:0;max-width:32rem"></iframe>'
         ),
         badge=f'<a href="{escape(links.landing_url(petition, "badge"))}"><img src="{badge}" alt="{title}"></a>',
@@ -240,6 +253,12 @@ def qr_png(petition: Petition) -> bytes:
 def short_url(petition: Petition) -> str:
     """The address printed on the flyer: short enough to type from paper."""
     return absolute_url("sharing.short", slug=petition.slug)
+
+
+def breakable_address(url: str) -> list[str]:
+    """The address without its scheme, cut after each "/" and ".", the only places a printed
+    line may break: "kleema.org/p/kleema" → ["kleema.", "org/", "p/", "kleema"]."""
+    return [part for part in re.split(r"(?<=[/.])", url.split("//", 1)[-1]) if part]
 
 
 def flyer_points(petition: Petition, limit: int = 3) -> list[str]:

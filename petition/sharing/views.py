@@ -13,7 +13,7 @@ from petition.accounts.access import role_required
 from petition.core.urls import absolute_url
 from petition.i18n import LANGUAGES
 from petition.petitions import service as petitions
-from petition.security import allow_framing
+from petition.security import allow_framing, private_page
 from petition.sharing import card, links, referrals, service
 from petition.signing import service as signing
 
@@ -100,7 +100,8 @@ def flyer(slug: str):
         petition=petition,
         paper=paper,
         points=service.flyer_points(petition),
-        short_url=service.short_url(petition),
+        count=petitions.progress(petition).count,
+        address_parts=service.breakable_address(service.short_url(petition)),
     )
 
 
@@ -133,6 +134,7 @@ def badge(slug: str):
 
 
 @bp.get("/referral/<token>")
+@private_page
 def referral_stats(token: str):
     try:
         signature = signing.signature_for(token, referrals.REFERRAL_STATS)
@@ -165,8 +167,10 @@ def admin_report():
 
 
 @bp.app_template_global()
-def share_meta(title: str, description: str, petition=None, count: int | None = None):
-    return service.page_meta(str(get_locale()), request.path, str(title), str(description), petition, count)
+def share_meta(
+    title: str, description: str, petition=None, count: int | None = None, canonical: str | None = None
+):
+    return service.page_meta(str(get_locale()), canonical, str(title), str(description), petition, count)
 
 
 @bp.app_template_global()

@@ -66,7 +66,7 @@ class SignatureForm(GuardedForm):
         render_kw={"autocomplete": "country"},
     )
     city = StringField(
-        _l("Ville ou code postal (facultatif)"),
+        _l("Ville (facultatif)"),
         filters=[collapse_spaces],
         validators=[
             Optional(),

@@ -9,6 +9,7 @@ from petition.core.time import utcnow
 from petition.database import BigId, text_enum
 from petition.extensions import db
 from petition.petitions.models import Petition
+from petition.signing.places import without_postcode
 
 
 class SignatureStatus(enum.StrEnum):
@@ -55,6 +56,11 @@ class Signature(db.Model):
     def public_name(self) -> str:
         initial = self.last_name.strip()[:1]
         return f"{self.first_name} {initial}." if initial else self.first_name
+
+    @property
+    def public_town(self) -> str | None:
+        """The town shown in the public list, never a postcode (rows stored before they were cut)."""
+        return without_postcode(self.city)
 
     @hybrid_property
     def counts(self) -> bool:

@@ -20,6 +20,7 @@ from petition.mail import service as mail
 from petition.petitions import service as petitions
 from petition.sharing import referrals
 from petition.signing.models import Signature, SignatureStatus
+from petition.signing.places import without_postcode
 
 CONFIRM = "confirm-signature"
 WITHDRAW = "withdraw-signature"
@@ -146,7 +147,8 @@ def _fields(data: SignatureInput) -> dict:
         "last_name": data.last_name,
         "email": data.email.strip(),
         "country": data.country,
-        "city": data.city or None,
+        # Only the town is kept: the privacy page promises that, and a postcode is not needed.
+        "city": without_postcode(data.city),
         "reason": data.reason or None,
         "is_subscriber": data.is_subscriber,
         "show_name": data.show_name,

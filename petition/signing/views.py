@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from petition.extensions import csrf, limiter
 from petition.petitions import service as petitions
 from petition.petitions.views import render_petition
+from petition.security import private_page
 from petition.sharing import referrals
 from petition.signing import service
 from petition.signing.forms import SignatureForm
@@ -28,7 +29,7 @@ def sign(slug: str):
     form = SignatureForm()
     if not petition.is_open:
         return _form_again(
-            slug, form, 409, notice=_("Cette pétition est close : elle n'accepte plus de signatures.")
+            slug, form, 409, notice=_("Cette pétition est close : elle n'accepte plus de signatures.")
         )
     if not form.validate():
         if form.csrf_token.errors:
@@ -92,6 +93,7 @@ def _load(token: str, purpose: str):
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 @csrf.exempt
+@private_page
 def confirm(token: str):
     signature, *error = _load(token, service.CONFIRM)
     if signature is None:
@@ -113,6 +115,7 @@ def confirm(token: str):
 
 @bp.route("/withdraw/<token>", methods=["GET", "POST"])
 @csrf.exempt
+@private_page
 def withdraw(token: str):
     signature, *error = _load(token, service.WITHDRAW)
     if signature is None:

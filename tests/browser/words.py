@@ -2,7 +2,7 @@
 
 WORDS = {
     "fr": {
-        "title": "Rendez-nous KLEEMA",
+        "title": "Wana, rétablissez les appels",
         "first_name": "Prénom",
         "last_name": "Nom",
         "email": "Adresse e-mail",
@@ -20,7 +20,7 @@ WORDS = {
         "first_name_missing": "Indiquez votre prénom.",
     },
     "ar": {
-        "title": "أعيدوا إلينا KLEEMA",
+        "title": "إدارة وانا، أعيدوا مكالمات",
         "first_name": "الاسم الشخصي",
         "last_name": "الاسم العائلي",
         "email": "البريد الإلكتروني",
@@ -38,7 +38,7 @@ WORDS = {
         "first_name_missing": "أدخل اسمك الشخصي.",
     },
     "en": {
-        "title": "Give us back KLEEMA",
+        "title": "Wana, restore the calls",
         "first_name": "First name",
         "last_name": "Last name",
         "email": "Email address",

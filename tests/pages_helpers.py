@@ -1,0 +1,75 @@
+"""Every page a visitor can reach, with or without a mailed link, for checks that go over them all."""
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from tests.helpers import links
+
+LANGS = ("fr", "ar", "en")
+# Pages anyone reaches from the petition; each is shown in every language with ?lang=.
+PUBLIC = (
+    "/",
+    "/petitions/kleema",
+    "/petitions/kleema/comments",
+    "/petitions/kleema/thanks",
+    "/petitions/kleema/share",
+    "/petitions/kleema/flyer",
+    "/petitions/kleema/flyer?format=a4",
+    "/embed/kleema",
+    "/privacy",
+)
+# The widget other sites frame is no page of its own for search engines.
+INDEXED = tuple(path for path in PUBLIC if not path.startswith("/embed/"))
+# Pages whose address holds a token; a made-up token shows the "bad link" page of each.
+BAD_TOKENS = (
+    "/confirm/not-a-link-we-sent",
+    "/withdraw/not-a-link-we-sent",
+    "/referral/not-a-link-we-sent",
+    "/comments/notifications/confirm/not-a-link-we-sent",
+    "/comments/notifications/stop/not-a-link-we-sent",
+)
+
+
+def token_pages(signer) -> list[str]:
+    """The confirm, withdraw and referral-count pages of a real signature (paths with their token)."""
+    signer.sign_and_confirm(city="Madrid 28001", country="ES")
+    mail = signer.mailbox.last_to("fatima@example.org")
+    mailed = [urlsplit(url).path for url in links(mail)]
+    wanted = ("/confirm/", "/withdraw/", "/referral/")
+    return [next(path for path in mailed if kind in path) for kind in wanted]
+
+
+def with_lang(path: str, lang: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang={lang}"
+
+
+class _Text(HTMLParser):
+    """The text a reader sees, with what is only code to copy (pre, code, textarea) left out."""
+
+    SKIPPED = {"script", "style", "pre", "code", "textarea"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self.depth += 1
+        for name, value in attrs:
+            if name in ("title", "alt", "aria-label", "placeholder", "content") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.parts.append(data)
+
+
+def visible_text(page_html: str) -> str:
+    parser = _Text()
+    parser.feed(page_html)
+    return "\n".join(parser.parts)
