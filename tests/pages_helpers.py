@@ -26,7 +26,7 @@ BAD_TOKENS = (
     "/withdraw/not-a-link-we-sent",
     "/referral/not-a-link-we-sent",
     "/comments/notifications/confirm/not-a-link-we-sent",
-    "/comments/notifications/stop/not-a-link-we-sent",
+    "/mail/unsubscribe/not-a-link-we-sent",
 )
 
 

@@ -298,7 +298,7 @@ def open_reports(comment_id: int) -> int:
 
 
 def deleted_by_author_message():
-    return _l("Son auteur a supprimé ce commentaire : il ne peut plus être publié.")
+    return _l("Son auteur a supprimé ce commentaire : il ne peut plus être publié.")
 
 
 def decide(comment: Comment, status: CommentStatus, note: str | None = None, by: User | None = None) -> None:

@@ -146,7 +146,7 @@ def post(slug: str):
         form.reply_to.data = ""
         return render_thread(petition, form, status=422, notice=refusal.message)
     except service.AlreadyReceived as repeat:
-        flash(_("Ce commentaire était déjà reçu : il n'est enregistré qu'une fois."), "success")
+        flash(_("Ce commentaire était déjà reçu : il n'est enregistré qu'une fois."), "success")
         response = redirect(_thread_url(repeat.comment, owned | {repeat.comment.id}), code=303)
         authorship.remember(response, repeat.comment.id, repeat.token)
         return response

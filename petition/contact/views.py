@@ -26,7 +26,7 @@ def too_many(error):
     """Over the limit, the form comes back with what was typed rather than a bare error page."""
     notice = _(
         "Vous avez envoyé plusieurs messages en peu de temps. Patientez quelques minutes, puis envoyez "
-        "à nouveau : votre message est gardé ci-dessous."
+        "à nouveau : votre message est gardé ci-dessous."
     )
     return _form_again(ContactForm(), 429, notice)
 

@@ -135,15 +135,15 @@ def email_address(form, field):
     except NotPlainMailbox:
         raise ValidationError(
             _l(
-                "Écrivez l'adresse seule, telle qu'elle s'écrit, sans codage « =?…?= ». Exemple : prenom.nom@exemple.fr"
+                "Écrivez l'adresse seule, telle qu'elle s'écrit, sans codage « =?…?= ». Exemple : prenom.nom@exemple.fr"
             )
         ) from None
     except EmailNotValidError as error:
         if _NOT_PLAIN.search(field.data):
             raise ValidationError(
                 _l(
-                    "Écrivez l'adresse seule : sans nom, guillemets, parenthèses ni chevrons. "
-                    "Exemple : prenom.nom@exemple.fr"
+                    "Écrivez l'adresse seule : sans nom, guillemets, parenthèses ni chevrons. "
+                    "Exemple : prenom.nom@exemple.fr"
                 )
             ) from error
         raise ValidationError(

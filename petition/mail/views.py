@@ -4,12 +4,14 @@ from flask import Blueprint, make_response, redirect, render_template, request
 
 from petition.extensions import csrf
 from petition.mail import service
+from petition.security import private_page
 
 bp = Blueprint("mail", __name__)
 
 
 @bp.route("/mail/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # The signed token in the address is the proof; one-click POSTs carry no cookie (RFC 8058).
+@private_page
 def unsubscribe(token: str):
     """GET shows what the link stops and a button; POST (the button, or a mail client's one-click
     `List-Unsubscribe=One-Click`) stops it. A GET alone changes nothing: link scanners open links."""
@@ -26,6 +28,4 @@ def unsubscribe(token: str):
         response = make_response(
             render_template("mail/unsubscribe.html", about=mailing_list.about, subscribed=bool(subscribed))
         )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
     return response

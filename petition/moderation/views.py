@@ -100,7 +100,7 @@ def act():
         abort(400)
     if not ids:
         message = _(
-            "Aucun commentaire n'était coché : rien n'a été fait. Cochez les commentaires, puis choisissez l'action groupée."
+            "Aucun commentaire n'était coché : rien n'a été fait. Cochez les commentaires, puis choisissez l'action groupée."
         )
         if wants_json:
             return jsonify(ok=False, message=message), 422
@@ -119,7 +119,7 @@ def act():
     message = DONE[action](len(changed))
     if changed and action in (Action.REJECT, Action.SPAM):
         # A single key does this: say where it can be undone.
-        message += " " + _("Pour revenir sur cette décision : « Décidés cette semaine ».")
+        message += " " + _("Pour revenir sur cette décision : « Décidés cette semaine ».")
     if wants_json:
         return jsonify(
             ok=True,
