@@ -348,7 +348,7 @@ class MailSink:
         message = email.message_from_bytes(envelope.content, policy=default)
         self.message_ids.append(str(message["Message-ID"]))
         self.recipients.append(str(message["To"]))
-        found = re.search(r"https?://[^/\s]+(/confirm/\S+)", message.get_content())
+        found = re.search(r"https?://[^/\s]+(/confirm/\S+)", message.get_body(("plain",)).get_content())
         if found:
             self.confirm_links[str(message["To"]).strip().casefold()] = found.group(1)
         return "250 OK"
