@@ -115,7 +115,7 @@ def test_bad_input_says_what_to_fix_and_keeps_what_was_typed(app, client, lang):
     html = response.get_data(as_text=True)
     assert said(app, lang, "Indiquez votre nom et votre prénom.") in unescape(html)
     assert said(
-        app, lang, "Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr"
+        app, lang, "Cette adresse e-mail n'est pas valide. Exemple\u00a0: prenom.nom@exemple.fr"
     ) in unescape(html)
     assert "Un message gardé\nsur deux lignes</textarea>" in html and 'value="samira@"' in html
     assert kept(app) == []

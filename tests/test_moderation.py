@@ -169,7 +169,7 @@ def test_bulk_actions_on_a_selection(app, staff):
     assert len(audit_entries(app)) == 4
 
     nothing = moderator.bulk("spam", [])
-    assert "Aucun commentaire n&#39;était coché : rien n&#39;a été fait." in moderator.html(
+    assert "Aucun commentaire n&#39;était coché\u00a0: rien n&#39;a été fait." in moderator.html(
         nothing.headers["Location"]
     )
 
@@ -461,7 +461,7 @@ def test_delete_shows_what_would_go_and_deletes_only_once_confirmed(app, staff, 
 
     asked = moderator.bulk("delete", [one, two])
     html = unescape(asked.get_data(as_text=True))
-    assert said(app, lang, "Supprimer ce commentaire ?", "Supprimer ces %(num)d commentaires ?", 2) in html
+    assert said(app, lang, "Supprimer ce commentaire\u00a0?", "Supprimer ces %(num)d commentaires\u00a0?", 2) in html
     assert "Un second commentaire à supprimer" in html and "Un commentaire qui reste" not in html
     assert load(app, two).status == CommentStatus.PENDING
 
@@ -506,14 +506,14 @@ def test_bulk_bar_stands_apart_and_says_what_happened(app, staff, lang):
     explained = said(
         app,
         lang,
-        "Aucun commentaire n'était coché : rien n'a été fait. Cochez les commentaires, puis choisissez l'action groupée.",
+        "Aucun commentaire n'était coché\u00a0: rien n'a été fait. Cochez les commentaires, puis choisissez l'action groupée.",
     )
     assert explained in unescape(moderator.html(nothing.headers["Location"]))
     done = moderator.bulk("spam", ids[:2])
     message = said(
         app, lang, "%(num)d commentaire marqué comme spam.", "%(num)d commentaires marqués comme spam.", 2
     )
-    way_back = said(app, lang, "Pour revenir sur cette décision : « Décidés cette semaine ».")
+    way_back = said(app, lang, "Pour revenir sur cette décision\u00a0: « Décidés cette semaine ».")
     assert f"{message} {way_back}" in unescape(moderator.html(done.headers["Location"]))
     assert [load(app, i).status for i in ids] == [CommentStatus.SPAM] * 2 + [CommentStatus.PENDING]
     # The way back is there: a comment marked as spam by mistake can still be approved.

@@ -152,7 +152,7 @@ def test_delete_opens_a_confirmation_page_and_cancel_keeps_the_comment(app, brow
     context, page = log_in(browser, live_server, staff)
     page.goto("/admin/moderation")
     page.locator(f'#item-{ids[0]} button[value="delete:{ids[0]}"]').click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Supprimer ce commentaire ?")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Supprimer ce commentaire\u00a0?")
     page.get_by_role("link", name="Non, revenir à la file").click()
     expect(page.locator("[data-item]")).to_have_count(2)
     assert statuses(app, ids)[ids[0]][0] == CommentStatus.PENDING
