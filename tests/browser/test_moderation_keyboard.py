@@ -202,7 +202,7 @@ def test_reader_replies_in_place_and_sees_the_reply_waiting(app, browser, live_s
     page.locator(f'[data-reply="{root}"]').click()
     form = page.locator(f"#comment-{root} > #comment-form")
     expect(form).to_be_visible()
-    expect(form.locator("h3")).to_have_text("Répondre à Lecteur 0")
+    expect(form.locator("[data-form-title]")).to_have_text("Répondre à Lecteur 0")
     expect(page.get_by_label("Votre commentaire")).to_be_focused()
     page.get_by_label("Votre nom ou pseudonyme").fill("Zineb")
     page.get_by_label("Votre commentaire").fill("Pareil pour ma famille à Meknès.")
