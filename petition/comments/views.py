@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from petition.comments import authorship, notifications, service, threads
 from petition.comments.forms import CommentForm, EditForm, ReportForm
 from petition.comments.models import Comment, CommentStatus, ReportReason
-from petition.core.pages import shared_page
 from petition.database import BIG_ID_MAX
 from petition.extensions import csrf, db, limiter
 from petition.petitions import service as petitions
@@ -68,26 +67,12 @@ def render_thread(petition, form: CommentForm, number: int | None = None, status
     )
 
 
-def preview(petition) -> dict:
-    """What the petition page shows of the thread: the newest threads and the form."""
-    owned = authorship.owned_ids()
-    return {
-        "comment_threads": threads.latest(petition.id, owned, authorship.owns),
-        "comment_counts": threads.counts(petition.id),
-        "comment_featured": threads.featured(petition.id),
-        "comment_form": CommentForm(),
-    }
-
-
 @bp.get("/petitions/<slug>/comments")
 def thread(slug: str):
-    def render() -> str:
-        petition = petitions.by_slug(slug) or abort(404)
-        form = CommentForm()
-        form.reply_to.data = str(request.args.get("reply", type=int) or "")
-        return render_thread(petition, form, request.args.get("page", 1, type=int))[0]
-
-    return shared_page(("comment-thread", slug), render)
+    petition = petitions.by_slug(slug) or abort(404)
+    form = CommentForm()
+    form.reply_to.data = str(request.args.get("reply", type=int) or "")
+    return render_thread(petition, form, request.args.get("page", 1, type=int))
 
 
 @bp.errorhandler(RateLimitExceeded)

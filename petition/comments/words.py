@@ -12,9 +12,9 @@ from functools import lru_cache
 from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
+from petition.caching import TEXT_SECONDS, clear_after_commit
 from petition.comments.models import ModeratedWord, WordKind
-from petition.core import microcache
-from petition.extensions import db
+from petition.extensions import cache, db
 
 DEFAULT_WORDS = {
     # Insults and slurs that no moderator would let through.
@@ -71,15 +71,17 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", squeezed).strip()
 
 
+@cache.memoize(timeout=TEXT_SECONDS)
 def listed(kind: WordKind) -> list[str]:
-    """In alphabetical order as people read it ("crétin" before "crypto")."""
+    """In alphabetical order as people read it ("crétin" before "crypto"); cached, cleared when
+    the list is replaced (petition/caching.py)."""
     found = db.session.scalars(select(ModeratedWord.word).where(ModeratedWord.kind == kind))
     return sorted(found, key=normalise)
 
 
 def find(text: str, kind: WordKind) -> str | None:
     """The first listed word that the text contains, as the list spells it."""
-    pattern, by_form = _matcher(tuple(microcache.cached(("moderated-words", kind), lambda: listed(kind))))
+    pattern, by_form = _matcher(tuple(listed(kind)))
     if pattern is None:
         return None
     match = pattern.search(normalise(text))
@@ -124,6 +126,8 @@ def parse(lines: str) -> list[str]:
 
 
 def replace(kind: WordKind, words: list[str]) -> None:
+    """Replace a list in the caller's transaction; its cached copy is cleared when it commits."""
+    clear_after_commit(lambda: cache.delete_memoized(listed, kind))
     db.session.execute(delete(ModeratedWord).where(ModeratedWord.kind == kind))
     db.session.add_all(ModeratedWord(kind=kind, word=word) for word in words)
 

@@ -5,15 +5,18 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, text
 
+from petition.caching import COUNT_SECONDS, clear_after_commit
 from petition.counting.models import CountShard
 from petition.database import upsert_increment
-from petition.extensions import db
+from petition.extensions import cache, db
 
 SHARDS = 16
 
 
 def add(petition_id: int, country: str, amount: int) -> None:
-    """Add to the count in the caller's transaction (amount is -1 on withdrawal)."""
+    """Add to the count in the caller's transaction (amount is -1 on withdrawal); the cached
+    count and what changes with it are cleared when that transaction commits."""
+    clear_after_commit(lambda: forget(petition_id))
     db.session.execute(
         upsert_increment(
             CountShard.__table__,
@@ -24,13 +27,23 @@ def add(petition_id: int, country: str, amount: int) -> None:
     )
 
 
+def forget(petition_id: int) -> None:
+    """Drop the cached numbers of a petition."""
+    cache.delete_memoized(total, petition_id)
+    cache.delete_memoized(by_country, petition_id)
+
+
+@cache.memoize(timeout=COUNT_SECONDS)
 def total(petition_id: int) -> int:
+    """Confirmed signatures that count; cached (petition/caching.py)."""
     return db.session.scalar(
         select(func.coalesce(func.sum(CountShard.total), 0)).where(CountShard.petition_id == petition_id)
     )
 
 
+@cache.memoize(timeout=COUNT_SECONDS)
 def by_country(petition_id: int) -> dict[str, int]:
+    """{ISO country code: confirmed signatures}, largest first; cached (petition/caching.py)."""
     rows = db.session.execute(
         select(CountShard.country, func.sum(CountShard.total))
         .where(CountShard.petition_id == petition_id)
@@ -78,8 +91,9 @@ def reconcile(petition_id: int, repair: bool = False) -> Reconciliation:
             .group_by(Signature.country)
         )
     }
-    result = Reconciliation(petition_id, by_country(petition_id), actual)
+    result = Reconciliation(petition_id, by_country.uncached(petition_id), actual)
     if repair and result.differences:
+        clear_after_commit(lambda: forget(petition_id))
         db.session.execute(delete(CountShard).where(CountShard.petition_id == petition_id))
         db.session.add_all(
             CountShard(petition_id=petition_id, country=c, shard=0, total=n) for c, n in actual.items()

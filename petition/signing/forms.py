@@ -1,3 +1,4 @@
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -94,6 +95,7 @@ class SignatureForm(GuardedForm):
             _l("Pays les plus fréquents"): common,
             _l("Tous les pays"): others,
         }
+        self.country.options_key = f"countries/{get_locale()}"
 
     def consent_wording(self) -> str:
         return f"{self.show_name.label.text}: {self.show_name.data}; {self.wants_updates.label.text}: {self.wants_updates.data}"

@@ -10,11 +10,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from petition.caching import COUNT_SECONDS, clear_after_commit
 from petition.core.forms import normalized_email
 from petition.core.network import network_of
 from petition.core.time import utcnow
 from petition.counting import service as counting
-from petition.extensions import db
+from petition.extensions import cache, db
 from petition.mail import service as mail
 from petition.petitions import service as petitions
 from petition.sharing import referrals
@@ -227,7 +228,7 @@ def confirm(signature: Signature) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed and signature.flag_reason is None:
-        counting.add(signature.petition_id, signature.country, 1)
+        _count(signature, 1)
     db.session.commit()
     return bool(changed)
 
@@ -252,13 +253,30 @@ def withdraw(signature: Signature) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed and was_counted:
-        counting.add(signature.petition_id, signature.country, -1)
+        _count(signature, -1)
     db.session.commit()
     return bool(changed)
 
 
-def recent_public(petition_id: int, limit: int = 8) -> list[Signature]:
-    return db.session.scalars(
+def _count(signature: Signature, amount: int) -> None:
+    """Add to the count; the recent signers shown with it are cleared with it, after commit."""
+    counting.add(signature.petition_id, signature.country, amount)
+    clear_after_commit(lambda: cache.delete_memoized(recent_public, signature.petition_id))
+
+
+@dataclass(frozen=True)
+class PublicSigner:
+    """What the petition page shows of a signer who agreed to be named."""
+
+    public_name: str
+    city: str | None
+    country: str
+
+
+@cache.memoize(timeout=COUNT_SECONDS)
+def recent_public(petition_id: int, limit: int = 8) -> list[PublicSigner]:
+    """The newest confirmed signers who agreed to show their name; cached (petition/caching.py)."""
+    rows = db.session.scalars(
         select(Signature)
         .where(
             Signature.petition_id == petition_id,
@@ -269,6 +287,7 @@ def recent_public(petition_id: int, limit: int = 8) -> list[Signature]:
         .order_by(Signature.confirmed_dt.desc())
         .limit(limit)
     ).all()
+    return [PublicSigner(row.public_name, row.city, row.country) for row in rows]
 
 
 @dataclass
