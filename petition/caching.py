@@ -6,16 +6,18 @@ Only data and fragments that are the same for every visitor are kept; the form, 
 token and everything personal (a reader's own comments, what a signer typed) are rendered for
 each request. HTTP caching of whole answers is the proxy's job, driven by `Cache-Control`.
 
-| what | key (memoized function and arguments, or fragment) | lifetime | cleared by |
+| what | key | lifetime | cleared by (after the commit of the write) |
 |---|---|---|---|
-| count of a petition | `counting.service.total(petition_id)` | `COUNT_SECONDS` (2 s) | `counting.service.add` (confirm, withdraw, a flag lifted or set), after commit |
-| count by country (count JSON) | `counting.service.by_country(petition_id)` | `COUNT_SECONDS` | the same |
-| recent public signers | `signing.service.recent_public(petition_id)` | `COUNT_SECONDS` | the same (a confirmation or withdrawal changes both) |
-| a petition's id, slug, state, goal | `petitions.service.summary(slug)` | `TEXT_SECONDS` (300 s) | `petitions.service.changed` (closing, moderation mode, seed), after commit |
-| a petition's text in one language | `petitions.service.texts(petition_id, locale)` | `TEXT_SECONDS` | `petitions.service.save_translation` and `changed`, after commit |
-| comment preview of the petition page, for readers who wrote none of it | fragment `comment-preview/<petition_id>/<locale>` | `TEXT_SECONDS` | `comments.service` on every change that may alter what the public sees (`_refresh`, featuring), after commit |
-| moderated words (suspect, banned) | `comments.words.listed(kind)` | `TEXT_SECONDS` | `comments.words.replace` (an admin's edit, the defaults), after commit |
-| country options of the signature form, nothing selected | `options/countries/<locale>` (`core.forms.GroupedSelectField`) | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
+| counts by country of a petition, and so its count and progress (`counting.service.by_country`, `total`) | `count/<petition_id>` | `COUNT_SECONDS` (2 s) | `counting.service.add` (a confirmation, a withdrawal), `reconcile --repair` |
+| recent public signers (`signing.service.recent_public`) | `signers/<petition_id>` | `COUNT_SECONDS` | `signing.service` when a signature starts or stops counting |
+| a petition's id, slug, state, goal and French title (`petitions.service.key_of`) | `petition/<slug>` | `TEXT_SECONDS` (300 s) | any ORM write of the `Petition` row (an event in `petitions.service`) |
+| a petition's text in one language (`petitions.service.texts`) | `text/<petition_id>/<locale>` | `TEXT_SECONDS` | any ORM write of the `PetitionTranslation` row (`save_translation`, the seed) |
+| the petition page's comment fragment, for readers who wrote none of it (`comments.preview`) | `comment-preview/<petition_id>/<locale>` | `TEXT_SECONDS` | `comments.service` on every change the public may see (`_refresh`, featuring) |
+| moderated words (`comments.words.listed`) | `words/<suspect or banned>` | `TEXT_SECONDS` | `comments.words.replace` (an admin's edit, the defaults) |
+| country options of the signature form, nothing selected (`core.forms.GroupedSelectField`) | `options/countries/<locale>` | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
+
+Every key is prefixed with `CACHE_KEY_PREFIX`. HTTP: the count JSON says `Cache-Control: public,
+max-age=10` (`api.views.MAX_AGE`) and carries no cookie, for the proxy in front.
 
 With SimpleCache a write clears the copy of its own process only: the others see it after the
 lifetime above (the count after two seconds at most). With Redis every process sees it at once.
@@ -27,12 +29,15 @@ cleared earlier, a reader in between would put the old value back for a whole li
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import session
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from petition.extensions import db
+from petition.extensions import cache, db
+
+T = TypeVar("T")
 
 # Lifetimes in seconds. The count is exact once cleared, but another SimpleCache process may show
 # a copy this old; texts and fragments change when someone edits them, and are cleared then.
@@ -41,6 +46,21 @@ TEXT_SECONDS = 300
 OPTIONS_SECONDS = 86400
 
 _PENDING = "clear_after_commit"
+
+
+def cached(key: str, timeout: int, compute: Callable[[], T]) -> T:
+    """The value kept under `key`, or else `compute()`'s, then kept for `timeout` seconds.
+
+    None is never kept (it reads as "not cached"). Plain keys rather than `cache.memoize`: the
+    keys are the ones in the table above, and memoize inspects the function's signature at
+    every call, which cost a third of the count JSON's time.
+    """
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if value is not None:
+            cache.set(key, value, timeout=timeout)
+    return value
 
 
 def clear_after_commit(clear: Callable[[], None], session: Session | None = None) -> None:
@@ -69,6 +89,6 @@ def public_answers_do_not_vary(response):
     reads the session after every request. Registered before the extensions' hooks, this runs
     after them (Flask calls `after_request` functions in reverse order of registration).
     """
-    if response.cache_control.public and not session.modified:
+    if "public" in response.headers.get("Cache-Control", "") and not session.modified:
         session.accessed = False
     return response

@@ -12,7 +12,7 @@ from functools import lru_cache
 from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
-from petition.caching import TEXT_SECONDS, clear_after_commit
+from petition.caching import TEXT_SECONDS, cached, clear_after_commit
 from petition.comments.models import ModeratedWord, WordKind
 from petition.extensions import cache, db
 
@@ -71,10 +71,13 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", squeezed).strip()
 
 
-@cache.memoize(timeout=TEXT_SECONDS)
 def listed(kind: WordKind) -> list[str]:
     """In alphabetical order as people read it ("crétin" before "crypto"); cached, cleared when
     the list is replaced (petition/caching.py)."""
+    return cached(f"words/{kind.value}", TEXT_SECONDS, lambda: _listed(kind))
+
+
+def _listed(kind: WordKind) -> list[str]:
     found = db.session.scalars(select(ModeratedWord.word).where(ModeratedWord.kind == kind))
     return sorted(found, key=normalise)
 
@@ -127,7 +130,7 @@ def parse(lines: str) -> list[str]:
 
 def replace(kind: WordKind, words: list[str]) -> None:
     """Replace a list in the caller's transaction; its cached copy is cleared when it commits."""
-    clear_after_commit(lambda: cache.delete_memoized(listed, kind))
+    clear_after_commit(lambda: cache.delete(f"words/{kind.value}"))
     db.session.execute(delete(ModeratedWord).where(ModeratedWord.kind == kind))
     db.session.add_all(ModeratedWord(kind=kind, word=word) for word in words)
 

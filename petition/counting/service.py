@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, text
 
-from petition.caching import COUNT_SECONDS, clear_after_commit
+from petition.caching import COUNT_SECONDS, cached, clear_after_commit
 from petition.counting.models import CountShard
 from petition.database import upsert_increment
 from petition.extensions import cache, db
@@ -29,21 +29,24 @@ def add(petition_id: int, country: str, amount: int) -> None:
 
 def forget(petition_id: int) -> None:
     """Drop the cached numbers of a petition."""
-    cache.delete_memoized(total, petition_id)
-    cache.delete_memoized(by_country, petition_id)
+    cache.delete(_key(petition_id))
 
 
-@cache.memoize(timeout=COUNT_SECONDS)
+def _key(petition_id: int) -> str:
+    return f"count/{petition_id}"
+
+
 def total(petition_id: int) -> int:
-    """Confirmed signatures that count; cached (petition/caching.py)."""
-    return db.session.scalar(
-        select(func.coalesce(func.sum(CountShard.total), 0)).where(CountShard.petition_id == petition_id)
-    )
+    """Confirmed signatures that count (from the cached counts by country)."""
+    return sum(by_country(petition_id).values())
 
 
-@cache.memoize(timeout=COUNT_SECONDS)
 def by_country(petition_id: int) -> dict[str, int]:
     """{ISO country code: confirmed signatures}, largest first; cached (petition/caching.py)."""
+    return cached(_key(petition_id), COUNT_SECONDS, lambda: _by_country(petition_id))
+
+
+def _by_country(petition_id: int) -> dict[str, int]:
     rows = db.session.execute(
         select(CountShard.country, func.sum(CountShard.total))
         .where(CountShard.petition_id == petition_id)
@@ -91,7 +94,7 @@ def reconcile(petition_id: int, repair: bool = False) -> Reconciliation:
             .group_by(Signature.country)
         )
     }
-    result = Reconciliation(petition_id, by_country.uncached(petition_id), actual)
+    result = Reconciliation(petition_id, _by_country(petition_id), actual)
     if repair and result.differences:
         clear_after_commit(lambda: forget(petition_id))
         db.session.execute(delete(CountShard).where(CountShard.petition_id == petition_id))

@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import object_session
 
 from petition import i18n
-from petition.caching import TEXT_SECONDS, clear_after_commit
+from petition.caching import TEXT_SECONDS, cached, clear_after_commit
 from petition.counting import service as counting
 from petition.extensions import cache, db
 from petition.petitions.models import Petition, PetitionTranslation, split_demands
@@ -44,9 +44,12 @@ class PetitionKey:
     title: str  # in French; `title_in` gives it in another language
 
 
-@cache.memoize(timeout=TEXT_SECONDS)
 def key_of(slug: str) -> PetitionKey | None:
     """The petition's id and state; cached, cleared when the petition changes (petition/caching.py)."""
+    return cached(f"petition/{slug}", TEXT_SECONDS, lambda: _key_of(slug))
+
+
+def _key_of(slug: str) -> PetitionKey | None:
     row = db.session.execute(
         select(Petition.id, Petition.slug, Petition.is_open, Petition.goal, Petition.title).where(
             Petition.slug == slug
@@ -55,10 +58,13 @@ def key_of(slug: str) -> PetitionKey | None:
     return PetitionKey(*row) if row else None
 
 
-@cache.memoize(timeout=TEXT_SECONDS)
 def texts(petition_id: int, locale: str) -> dict[str, str]:
     """{field: text} of the petition's translation into `locale`, without the empty fields;
     cached, cleared when the translation changes (petition/caching.py)."""
+    return cached(f"text/{petition_id}/{locale}", TEXT_SECONDS, lambda: _texts(petition_id, locale))
+
+
+def _texts(petition_id: int, locale: str) -> dict[str, str]:
     translation = db.session.get(PetitionTranslation, (petition_id, locale))
     if translation is None:
         return {}
@@ -79,15 +85,15 @@ def title_in(petition: PetitionKey, locale: str) -> str:
 @event.listens_for(Petition, "after_delete")
 def _petition_changed(mapper, connection, petition: Petition) -> None:
     slug = petition.slug
-    clear_after_commit(lambda: cache.delete_memoized(key_of, slug), object_session(petition))
+    clear_after_commit(lambda: cache.delete(f"petition/{slug}"), object_session(petition))
 
 
 @event.listens_for(PetitionTranslation, "after_insert")
 @event.listens_for(PetitionTranslation, "after_update")
 @event.listens_for(PetitionTranslation, "after_delete")
 def _translation_changed(mapper, connection, translation: PetitionTranslation) -> None:
-    key = (translation.petition_id, translation.locale)
-    clear_after_commit(lambda: cache.delete_memoized(texts, *key), object_session(translation))
+    key = f"text/{translation.petition_id}/{translation.locale}"
+    clear_after_commit(lambda: cache.delete(key), object_session(translation))
 
 
 @dataclass(frozen=True)

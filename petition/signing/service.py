@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from petition.caching import COUNT_SECONDS, clear_after_commit
+from petition.caching import COUNT_SECONDS, cached, clear_after_commit
 from petition.core.forms import normalized_email
 from petition.core.network import network_of
 from petition.core.time import utcnow
@@ -261,7 +261,7 @@ def withdraw(signature: Signature) -> bool:
 def _count(signature: Signature, amount: int) -> None:
     """Add to the count; the recent signers shown with it are cleared with it, after commit."""
     counting.add(signature.petition_id, signature.country, amount)
-    clear_after_commit(lambda: cache.delete_memoized(recent_public, signature.petition_id))
+    clear_after_commit(lambda: cache.delete(f"signers/{signature.petition_id}"))
 
 
 @dataclass(frozen=True)
@@ -273,9 +273,12 @@ class PublicSigner:
     country: str
 
 
-@cache.memoize(timeout=COUNT_SECONDS)
-def recent_public(petition_id: int, limit: int = 8) -> list[PublicSigner]:
+def recent_public(petition_id: int) -> list[PublicSigner]:
     """The newest confirmed signers who agreed to show their name; cached (petition/caching.py)."""
+    return cached(f"signers/{petition_id}", COUNT_SECONDS, lambda: _recent_public(petition_id))
+
+
+def _recent_public(petition_id: int, limit: int = 8) -> list[PublicSigner]:
     rows = db.session.scalars(
         select(Signature)
         .where(
