@@ -107,6 +107,7 @@ def post(slug: str):
         notice = _("Prenez un instant pour relire votre commentaire, puis envoyez-le à nouveau.")
         return render_thread(petition, form, status=422, notice=notice)
     owned = authorship.owned_ids()
+    petition_id = petition.id  # read before the service commits, which expires it
     try:
         comment, token = service.post(
             petition,
@@ -140,7 +141,14 @@ def post(slug: str):
         )
     if comment.email:
         flash(_("Pour être prévenu(e) des réponses, ouvrez le lien que nous vous avons envoyé par e-mail."))
-    response = redirect(_thread_url(comment, owned | {comment.id}), code=303)
+    owned.add(comment.id)
+    if form.reply_to_id() is None:
+        # A new thread is the newest: it is on the last page, which costs no count of what is after it.
+        number = threads.page_count(petition_id, owned)
+        url = url_for("comments.thread", slug=slug, page=number, _anchor=f"comment-{comment.id}")
+    else:
+        url = _thread_url(comment, owned)
+    response = redirect(url, code=303)
     authorship.remember(response, comment.id, token)
     return response
 
