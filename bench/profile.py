@@ -34,7 +34,9 @@ def main(argv=None) -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="kleema-profile-"))
     url = options.db_url or harness.fresh_database("sqlite", workdir)
-    os.environ.update(harness.site_environment(url, f"file://{workdir / 'mail'}", 5000, COMMENT_MIN_SECONDS=0))
+    os.environ.update(
+        harness.site_environment(url, f"file://{workdir / 'mail'}", 5000, COMMENT_MIN_SECONDS=0)
+    )
     from petition import create_app
 
     app = create_app()

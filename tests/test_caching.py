@@ -90,12 +90,16 @@ def test_an_approved_or_deleted_comment_shows_at_once_on_the_petition_page(app, 
 
 
 def test_an_edited_translation_shows_at_once(app, client):
-    assert "Bring KLEEMA back" not in client.get("/petitions/kleema?lang=en").get_data(as_text=True)
+    page = client.get("/petitions/kleema?lang=en").get_data(as_text=True)  # now cached
+    assert "Bring KLEEMA back" not in page and "Dear Wana, a new letter." not in page
     with app.app_context():
         petition = db.session.query(Petition).filter_by(slug="kleema").one()
-        petitions.save_translation(petition, "en", title="Bring KLEEMA back")
+        petitions.save_translation(
+            petition, "en", title="Bring KLEEMA back", letter="Dear Wana, a new letter."
+        )
         db.session.commit()
-    assert "Bring KLEEMA back" in client.get("/petitions/kleema?lang=en").get_data(as_text=True)
+    page = client.get("/petitions/kleema?lang=en").get_data(as_text=True)
+    assert "Bring KLEEMA back" in page and "Dear Wana, a new letter." in page
     assert client.get("/api/petitions/kleema?lang=en").get_json()["title"] == "Bring KLEEMA back"
 
 

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import get_locale
+from flask_caching import make_template_fragment_key
 from markupsafe import Markup
 from sqlalchemy import event, select
 from sqlalchemy.orm import object_session
@@ -80,20 +81,44 @@ def title_in(petition: PetitionKey, locale: str) -> str:
     return texts(petition.id, locale).get("title", petition.title)
 
 
+# Fragments of templates/petitions/show.html that show the petition's text, per language.
+FRAGMENTS = ("petition-text", "petition-share")
+
+
+def _forget_fragments(petition_id: int, locales) -> None:
+    cache.delete_many(
+        *(
+            make_template_fragment_key(name, vary_on=[str(petition_id), locale])
+            for name in FRAGMENTS
+            for locale in locales
+        )
+    )
+
+
 @event.listens_for(Petition, "after_insert")
 @event.listens_for(Petition, "after_update")
 @event.listens_for(Petition, "after_delete")
 def _petition_changed(mapper, connection, petition: Petition) -> None:
-    slug = petition.slug
-    clear_after_commit(lambda: cache.delete(f"petition/{slug}"), object_session(petition))
+    slug, petition_id = petition.slug, petition.id
+
+    def forget() -> None:
+        cache.delete(f"petition/{slug}")
+        _forget_fragments(petition_id, i18n.LANGUAGES)  # French is every language's fallback
+
+    clear_after_commit(forget, object_session(petition))
 
 
 @event.listens_for(PetitionTranslation, "after_insert")
 @event.listens_for(PetitionTranslation, "after_update")
 @event.listens_for(PetitionTranslation, "after_delete")
 def _translation_changed(mapper, connection, translation: PetitionTranslation) -> None:
-    key = f"text/{translation.petition_id}/{translation.locale}"
-    clear_after_commit(lambda: cache.delete(key), object_session(translation))
+    petition_id, locale = translation.petition_id, translation.locale
+
+    def forget() -> None:
+        cache.delete(f"text/{petition_id}/{locale}")
+        _forget_fragments(petition_id, [locale])
+
+    clear_after_commit(forget, object_session(translation))
 
 
 @dataclass(frozen=True)
