@@ -38,7 +38,6 @@ def petition_count(slug: str):
     )
     # Friendly sites read the count from their own pages' scripts.
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE
+    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     response.add_etag()
     return response.make_conditional(request)
