@@ -13,6 +13,7 @@ each request. HTTP caching of whole answers is the proxy's job, driven by `Cache
 | a petition's id, slug, state, goal and French title (`petitions.service.key_of`) | `petition/<slug>` | `TEXT_SECONDS` (300 s) | any ORM write of the `Petition` row (an event in `petitions.service`) |
 | a petition's text in one language (`petitions.service.texts`) | `text/<petition_id>/<locale>` | `TEXT_SECONDS` | any ORM write of the `PetitionTranslation` row (`save_translation`, the seed) |
 | the petition page's share bar and text (`{% cache %}` in templates/petitions/show.html) | fragments `petition-share`, `petition-text` per `<petition_id>`, `<locale>` | 300 s (`TEXT_SECONDS`) | the same ORM writes as the petition's text (`petitions.service._forget_fragments`) |
+| the petition page's counter (the count, its plural forms, the goal) | fragment `petition-counter` per `<petition_id>`, `<locale>`, count, goal | 60 s | nobody: a new count or goal is a new key |
 | the petition page's comment fragment, for readers who wrote none of it (`comments.preview`) | `comment-preview/<petition_id>/<locale>` | `TEXT_SECONDS` | `comments.service` on every change the public may see (`_refresh`, featuring) |
 | moderated words (`comments.words.listed`) | `words/<suspect or banned>` | `TEXT_SECONDS` | `comments.words.replace` (an admin's edit, the defaults) |
 | country options of the signature form, nothing selected (`core.forms.GroupedSelectField`) | `options/countries/<locale>` | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
