@@ -127,6 +127,11 @@ def setup_database(env: dict) -> None:
     )
 
 
+def run_module(module: str, env: dict) -> None:
+    """`python -m module` once with `env` (a benchmark app's tables, before its workers start)."""
+    subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=True)
+
+
 # -- servers -----------------------------------------------------------------------------------
 
 

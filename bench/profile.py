@@ -1,9 +1,11 @@
 """Where a request spends its time: pyinstrument over many requests of one path, in one process.
 
-    .venv/bin/python bench/profile.py count|page|sign|confirm|comments [--requests 2000] [--db-url URL]
+    .venv/bin/python bench/profile.py count|page|sign|confirm|comments|comment [--requests 2000]
+                                      [--db-url URL]
 
 Uses the Flask test client (no HTTP server), so the profile shows the app's own work. The client
-keeps its cookies, so the page is profiled as a returning visitor sees it (rendered, not cached).
+keeps its cookies (session and language), so pages are profiled as a returning visitor sees them.
+`comment` posts new comments through the thread's form.
 """
 
 import argparse
@@ -21,7 +23,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("path", choices=("count", "page", "sign", "confirm", "comments"))
+    parser.add_argument("path", choices=("count", "page", "sign", "confirm", "comments", "comment"))
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--db-url", default=None, help="an existing database (default: a fresh SQLite file)")
     parser.add_argument("--html", default=None, help="write the profile as HTML here")
@@ -32,17 +34,21 @@ def main(argv=None) -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="kleema-profile-"))
     url = options.db_url or harness.fresh_database("sqlite", workdir)
-    os.environ.update(harness.site_environment(url, f"file://{workdir / 'mail'}", 5000))
+    os.environ.update(
+        harness.site_environment(url, f"file://{workdir / 'mail'}", 5000, COMMENT_MIN_SECONDS=0)
+    )
     from petition import create_app
 
     app = create_app()
     if options.path == "comments":
         seed.comments(url, options.comments)
     client = app.test_client()
+    client.set_cookie("lang", "fr")
     page = client.get("/petitions/kleema").get_data(as_text=True)
     tokens = {
         "csrf_token": page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0],
         "started": page.split('name="started" type="hidden" value="')[1].split('"')[0],
+        "comment-started": page.split('name="comment-started" type="hidden" value="')[1].split('"')[0],
     }
     links = (
         seed.pending_signatures(url, options.requests, harness.BENCH_SECRET)
@@ -57,6 +63,14 @@ def main(argv=None) -> None:
             return client.get("/petitions/kleema")
         if options.path == "comments":
             return client.get("/petitions/kleema/comments")
+        if options.path == "comment":
+            form = {
+                "comment-author_name": "Fatima",
+                "comment-text": f"Ma mère est à Fès et je ne peux plus l'appeler. Commentaire {n}.",
+                "comment-csrf_token": tokens["csrf_token"],
+                "comment-started": tokens["comment-started"],
+            }
+            return client.post("/petitions/kleema/comments", data=form)
         if options.path == "sign":
             form = {
                 "first_name": "Fatima",

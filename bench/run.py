@@ -1,12 +1,19 @@
 """Benchmark the site against a hello-world Flask app served the same way, in the same run.
 
     .venv/bin/python bench/run.py [--workers 4] [--duration 10] [--db sqlite|postgresql]
-                                  [--instances 1|2] [--scale] [--isso] [--json FILE]
+                                  [--instances 1|2] [--scale] [--isso] [--proxy nginx] [--json FILE]
 
 Serves the site under gunicorn (sync workers) on loopback ports with a fresh database, and
 bench/hello.py the same way. Before each path, hello-world is measured again for the same time,
 so each ratio compares two neighbouring measurements (the machine may be busy with other work).
 Prints req/s, p50, p99, errors and the ratio to hello-world against DESIGN.md section 11.
+
+The petition page is measured for a new visitor (no cookie) and for a returning one (the session
+and language cookies a browser keeps after a first visit). The signature POST is also read
+against the stack floor (bench/floor.py: a bare Flask-WTF form POST with one INSERT, served the
+same way on the same database engine). With --proxy nginx, deploy/nginx.conf is started in front
+of the site (bench/proxy.py) and the count JSON and the returning visitor's page are measured
+through it; without that file the mode says so and skips.
 Any socket error or non-2xx/3xx answer, or a success that is not stored, fails the run (exit 1).
 Needs wrk (apt-get install wrk). Results and how to read them: docs/BENCHMARKS.md.
 """
@@ -29,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import harness, seed
 
 SCALE_TARGET = 1.25
-RETURNING = "Cookie: returning=1"  # any cookie but the language one: the page is rendered for this visitor
+FLOOR_TARGET = 0.8  # signature POST against the stack floor
+ISSO_TARGET = 1.0  # comment POST, and the thread of 50, against Isso
 
 
 @dataclass
@@ -40,6 +48,7 @@ class Measure:
     results: list[harness.WrkResult] = field(default_factory=list)
     hello: "Measure | None" = None
     target: float | None = None
+    floor: "Measure | None" = None
 
     @property
     def rps(self) -> float:
@@ -83,6 +92,7 @@ class Measure:
             "ratio": round(self.ratio, 3) if self.ratio is not None else None,
             "target": self.target,
             "per_instance_rps": [round(r.rps, 1) for r in self.results],
+            "floor_ratio": round(self.rps / self.floor.rps, 3) if self.floor and self.floor.rps else None,
         }
 
 
@@ -96,6 +106,7 @@ class Bench:
         self.problems: list[str] = []
         self.servers: list[harness.Server] = []
         self.hello: list[harness.Server] = []
+        self.proxy = None
 
     # -- serving ---------------------------------------------------------------------------
 
@@ -197,7 +208,9 @@ class Bench:
             "bench.hello:app", lambda port: harness.site_environment("", "", port), options.instances
         )
         site = self.serve("app:app", site_env, options.instances)
+        self.floor = self.serve_floor(database_url)
         self.comments = comments_available(site[0])
+        self.returning = returning_visitor(site[0])
         try:
             self.run_paths(site, database_url)
             if options.isso:
@@ -205,6 +218,8 @@ class Bench:
             if options.scale:
                 self.run_scale(site, database_url)
         finally:
+            if self.proxy is not None:
+                self.proxy.stop()
             for server in self.servers:
                 server.stop()
             if not options.keep:  # the logs stay; a database at scale is hundreds of megabytes
@@ -232,12 +247,43 @@ class Bench:
             flush=True,
         )
 
+    def serve_floor(self, database_url: str) -> list[harness.Server]:
+        """The stack floor on its own table: a new SQLite file, or the site's PostgreSQL database."""
+        url = f"sqlite:///{self.workdir / 'floor.db'}" if self.options.db == "sqlite" else database_url
+
+        def floor_env(port):
+            return {**harness.site_environment("", "", port), "FLOOR_DATABASE_URL": url}
+
+        harness.run_module("bench.floor", floor_env(0))
+        return self.serve("bench.floor:app", floor_env, self.options.instances)
+
     def run_paths(self, site, database_url: str) -> None:
         options = self.options
-        self.small_count = self.measure("count JSON", site, "/api/petitions/kleema", target=0.8)
-        self.small_page = self.measure("petition page", site, "/petitions/kleema", target=0.5)
+        self.small_count = self.measure("count JSON", site, "/api/petitions/kleema", target=0.6)
+        self.small_page = self.measure("petition page, new visitor", site, "/petitions/kleema", target=0.35)
         self.small_page_fresh = self.measure(
-            "petition page, returning visitor", site, "/petitions/kleema", headers=(RETURNING,)
+            "petition page, returning visitor",
+            site,
+            "/petitions/kleema",
+            headers=(self.returning,),
+            target=0.25,
+        )
+        if options.proxy == "nginx":
+            self.run_proxy(site)
+
+        run_id = uuid.uuid4().hex[:8]
+        rows_before = floor_rows(self.options.db, self.workdir, database_url)
+        floor = self.measure(
+            "stack floor POST",
+            self.floor,
+            "/",
+            ("form.lua", "floor.lua"),
+            lambda index, threads: (f"{run_id}-{index}",),
+        )
+        self.check_stored(
+            "stack floor rows",
+            floor.statuses().get("303", 0),
+            floor_rows(self.options.db, self.workdir, database_url) - rows_before,
         )
 
         rows_before = signatures(database_url)
@@ -248,8 +294,8 @@ class Bench:
             "/petitions/kleema",
             ("form.lua", "sign.lua"),
             lambda index, threads: ("/petitions/kleema", f"{run_id}-{index}"),
-            target=0.25,
         )
+        sign.floor = floor
         self.check_stored("signatures", sign.statuses().get("303", 0), signatures(database_url) - rows_before)
         flagged = seed.count_rows(
             database_url, "SELECT count(*) FROM signatures WHERE flag_reason IS NOT NULL"
@@ -286,7 +332,10 @@ class Bench:
             # when a connection loads the schema). A site that grows has none, or fresh ones.
             seed.comments(database_url, 50, analyze=False)
             self.small_comments = self.measure(
-                "comment page (50)", site, "/petitions/kleema/comments", target=0.4
+                "comment page (50), returning visitor",
+                site,
+                "/petitions/kleema/comments",
+                headers=(self.returning,),
             )
             self.comment_post = self.measure_comment_post("comment POST", site, database_url)
         else:
@@ -306,6 +355,31 @@ class Bench:
         stored = seed.count_rows(database_url, "SELECT count(*) FROM comments") - comments_before
         self.check_stored("comments", post.statuses().get("303", 0), stored)
         return post
+
+    def run_proxy(self, site) -> None:
+        from bench import proxy
+
+        reason = proxy.unavailable()
+        if reason:
+            print(f"  --proxy nginx: {reason}", flush=True)
+            return
+        try:
+            self.proxy = proxy.Nginx(harness.free_port(), [s.port for s in site], self.workdir).start()
+        except RuntimeError as error:
+            print(f"  --proxy nginx: {error}; the nginx measurements are skipped", flush=True)
+            self.problems.append(f"nginx: {error}")
+            return
+        print(
+            f"  nginx {proxy.nginx_binary()} with deploy/nginx.conf (adapted: {self.proxy.config})",
+            flush=True,
+        )
+        self.measure("count JSON through nginx", [self.proxy], "/api/petitions/kleema", target=2.0)
+        self.measure(
+            "petition page through nginx, returning visitor",
+            [self.proxy],
+            "/petitions/kleema",
+            headers=(self.returning,),
+        )
 
     def run_isso(self, site, database_url: str) -> None:
         from bench import isso
@@ -339,7 +413,7 @@ class Bench:
             "petition page, returning visitor, before seeding",
             site,
             "/petitions/kleema",
-            headers=(RETURNING,),
+            headers=(self.returning,),
         )
         started = time.monotonic()
         written = seed.confirmed_signatures(database_url, options.signatures)
@@ -358,7 +432,7 @@ class Bench:
                     "petition page, returning visitor, at scale",
                     site,
                     "/petitions/kleema",
-                    headers=(RETURNING,),
+                    headers=(self.returning,),
                 ),
             ),
         ]
@@ -366,7 +440,12 @@ class Bench:
             pairs.append(
                 (
                     self.small_comments,
-                    self.measure("comment page, at scale", site, "/petitions/kleema/comments"),
+                    self.measure(
+                        "comment page, returning visitor, at scale",
+                        site,
+                        "/petitions/kleema/comments",
+                        headers=(self.returning,),
+                    ),
                 )
             )
             post = self.measure_comment_post("comment POST, at scale", site, database_url)
@@ -384,6 +463,12 @@ class Bench:
             verdict = ""
             if m.target is not None and m.ratio is not None:
                 verdict = f"≥ {m.target:.2f} {'met' if m.ratio >= m.target else 'MISSED'}"
+            if m.floor is not None and m.floor.rps:
+                versus = m.rps / m.floor.rps
+                verdict = (
+                    f"{versus:.2f} x the stack floor, ≥ {FLOOR_TARGET:.2f} "
+                    f"{'met' if versus >= FLOOR_TARGET and not m.errors else 'MISSED'}"
+                )
             print(
                 f"{m.label:<42} {m.rps:>7.0f} {m.p50_ms:>7.1f} {m.p99_ms:>7.1f} {m.errors:>6} "
                 f"{m.hello.rps:>6.0f} {m.ratio:>6.2f}  {verdict}"
@@ -406,9 +491,11 @@ class Bench:
             )
         versus = []
         for ours, theirs in self.isso_pairs:
+            times = ours.rps / theirs.rps
             print(
                 f"isso · {ours.label}: ours {ours.rps:.0f} req/s (ratio {ours.ratio:.2f}) vs Isso's "
-                f"{theirs.label} {theirs.rps:.0f} req/s (ratio {theirs.ratio:.2f}): {ours.rps / theirs.rps:.1f}x"
+                f"{theirs.label} {theirs.rps:.0f} req/s (ratio {theirs.ratio:.2f}): {times:.2f}x; "
+                f"target ≥ {ISSO_TARGET:.1f}x: {'met' if times >= ISSO_TARGET else 'MISSED'}"
             )
             versus.append(
                 {"ours": ours.label, "theirs": theirs.label, "times": round(ours.rps / theirs.rps, 2)}
@@ -424,6 +511,20 @@ class Bench:
             print("\nFAILED:\n  " + "\n  ".join(self.problems))
         else:
             print("\nNo errors.")
+
+
+def returning_visitor(server: harness.Server) -> str:
+    """The Cookie header of a visitor who came before: the session a first visit set, and a language."""
+    import urllib.request
+
+    with urllib.request.urlopen(server.url + "/petitions/kleema", timeout=10) as response:
+        cookies = [value.split(";", 1)[0] for value in response.headers.get_all("Set-Cookie") or ()]
+    return "Cookie: " + "; ".join([*cookies, "lang=fr"])
+
+
+def floor_rows(kind: str, workdir: Path, database_url: str) -> int:
+    url = f"sqlite:///{workdir / 'floor.db'}" if kind == "sqlite" else database_url
+    return seed.count_rows(url, "SELECT count(*) FROM floor_rows")
 
 
 def comments_available(server: harness.Server) -> bool:
@@ -494,6 +595,9 @@ def parse(argv=None):
     parser.add_argument("--signatures", type=int, default=1_000_000)
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--isso", action="store_true", help="compare the comment paths with Isso")
+    parser.add_argument(
+        "--proxy", choices=("nginx",), default=None, help="also measure through deploy/nginx.conf"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite databases of the run")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
     options = parser.parse_args(argv)

@@ -4,34 +4,11 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from petition import config as settings
-from petition.core.edge import EdgeCache
-from petition.core.sessions import SessionInterface
-from petition.extensions import babel, compress, csrf, db, limiter, migrate
-
-
-class Site(Flask):
-    """Flask, minus two costs every request paid for nothing."""
-
-    session_interface = SessionInterface()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._sync: dict = {}
-
-    def ensure_sync(self, func):
-        # Flask asks `inspect` whether each hook and view is a coroutine, on every request;
-        # the answer for a given function never changes.
-        try:
-            return self._sync[func]
-        except KeyError:
-            wrapped = self._sync[func] = super().ensure_sync(func)
-            return wrapped
-        except TypeError:  # an unhashable callable
-            return super().ensure_sync(func)
+from petition.extensions import babel, cache, compress, csrf, db, limiter, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Site(
+    app = Flask(
         __name__,
         instance_path=str(settings.INSTANCE),
         template_folder=str(settings.ROOT / "templates"),
@@ -53,9 +30,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from petition import caching
+
+    app.after_request(caching.public_answers_do_not_vary)
     _init_extensions(app)
     _register_blueprints(app)
-    app.wsgi_app = EdgeCache(app, app.wsgi_app)
 
     from petition import cli, errors
 
@@ -77,6 +56,7 @@ def _init_extensions(app: Flask) -> None:
         database.configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    cache.init_app(app)
     csrf.init_app(app)
     compress.init_app(app)
     assets.init_app(app)
@@ -119,12 +99,12 @@ def _register_blueprints(app: Flask) -> None:
     from petition.health.views import bp as health
     from petition.mail.views import bp as mail
     from petition.moderation.views import bp as moderation
-    from petition.petitions.views import bp as petitions
+    from petition.pages.views import bp as pages
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
 
     for blueprint in (
-        petitions,
+        pages,
         signing,
         sharing,
         comments,

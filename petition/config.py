@@ -65,6 +65,12 @@ def from_environment(instance: Path = INSTANCE) -> dict:
             "/"
         ),
         "REDIS_URL": redis_url,
+        # Flask-Caching: one copy per process, or one shared by every process through Redis.
+        # What is kept, for how long and who clears it: petition/caching.py.
+        "CACHE_TYPE": os.environ.get("CACHE_TYPE") or ("RedisCache" if redis_url else "SimpleCache"),
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kleema:"),
+        "CACHE_THRESHOLD": 2000,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "kleema"),
@@ -85,7 +91,6 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "CONFIRM_TOKEN_DAYS": _int("CONFIRM_TOKEN_DAYS", 30),
         "WITHDRAW_TOKEN_DAYS": _int("WITHDRAW_TOKEN_DAYS", 730),
         "PETITION_GOAL": _int("PETITION_GOAL", 50000),
-        "MICROCACHE_SECONDS": _int("MICROCACHE_SECONDS", 1),
         "SHARE_CARD_REFRESH_SECONDS": _int("SHARE_CARD_REFRESH_SECONDS", 300),
         "COMMENTS_PER_PAGE": _int("COMMENTS_PER_PAGE", 20),
         "COMMENT_MAX_DEPTH": _int("COMMENT_MAX_DEPTH", 2),

@@ -1,6 +1,7 @@
 """Extension objects, created unbound and attached to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -28,6 +29,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
+cache = Cache()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 # Compresses pages, JSON, CSS, JS and SVG in the application itself, so that `python app.py`

@@ -38,13 +38,15 @@ def _negotiate(header: str, default: str) -> str:
 
 
 def remember_choice(response):
-    """A ?lang= choice is kept in a cookie so that the next pages stay in that language."""
+    """A ?lang= choice on a page is kept in a cookie so that the next pages stay in that language."""
+    if response.mimetype != "text/html":
+        # The count JSON's ?lang= only names the language of its title; it stays cookie-free.
+        return response
     chosen = request.args.get("lang")
     if chosen in LANGUAGES and request.cookies.get(COOKIE) != chosen:
         response.set_cookie(COOKIE, chosen, max_age=365 * 86400, samesite="Lax", httponly=True)
-    if response.mimetype == "text/html":
-        # A page's language depends on these headers: a shared cache must not mix them up.
-        response.vary.update(("Accept-Language", "Cookie"))
+    # A page's language depends on these headers: a shared cache must not mix them up.
+    response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 

@@ -46,8 +46,10 @@ def app(tmp_path_factory, smtp_sink):
             "MAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
             "BASE_URL": "http://localhost",
             "SIGN_MIN_SECONDS": 0,
-            "MICROCACHE_SECONDS": 0,
             "COMMENT_MIN_SECONDS": 0,
+            # The cache stays on, in this process: a REDIS_URL in the environment must not make
+            # parallel test runs share (and clear) one another's cached counts.
+            "CACHE_TYPE": "SimpleCache",
             "RATELIMIT_ENABLED": True,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
             "TESTING": True,
@@ -72,8 +74,7 @@ def _empty_tables():
 @pytest.fixture(autouse=True)
 def clean(app, smtp_sink):
     from petition.comments import words
-    from petition.core import microcache
-    from petition.extensions import limiter
+    from petition.extensions import cache, limiter
     from petition.petitions.seed import ensure_kleema_petition
 
     with app.app_context():
@@ -84,7 +85,8 @@ def clean(app, smtp_sink):
     limiter.reset()
     limiter.enabled = False
     smtp_sink.clear()
-    microcache.clear()  # kept pages and answers never leak from one test into the next
+    with app.app_context():
+        cache.clear()  # cached counts and fragments never leak from one test into the next
     saved = dict(app.config)
     yield
     app.config.clear()

@@ -461,7 +461,10 @@ def test_delete_shows_what_would_go_and_deletes_only_once_confirmed(app, staff, 
 
     asked = moderator.bulk("delete", [one, two])
     html = unescape(asked.get_data(as_text=True))
-    assert said(app, lang, "Supprimer ce commentaire\u00a0?", "Supprimer ces %(num)d commentaires\u00a0?", 2) in html
+    assert (
+        said(app, lang, "Supprimer ce commentaire\u00a0?", "Supprimer ces %(num)d commentaires\u00a0?", 2)
+        in html
+    )
     assert "Un second commentaire à supprimer" in html and "Un commentaire qui reste" not in html
     assert load(app, two).status == CommentStatus.PENDING
 

@@ -119,7 +119,7 @@ def run(
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(confirm, range(clients)))
 
-    time.sleep(1.2)  # the public count may be a second old (MICROCACHE_SECONDS)
+    time.sleep(2.2)  # the public count may be two seconds old in another process (caching.COUNT_SECONDS)
     status, body = Browser(urls[0]).request("/api/petitions/kleema")
     shown = int(body.split('"count":')[1].split(",")[0]) if status == 200 else -1
     rows, confirmed, counted = numbers(database_url)

@@ -1,11 +1,14 @@
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from petition import i18n
-from petition.core import microcache
 from petition.counting import service as counting
 from petition.petitions import service as petitions
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+# Seconds a browser or the proxy in front (deploy/nginx.conf) may keep the count: a crowd's
+# polling reaches the application once per this time, the count is at most this old.
+MAX_AGE = 10
 
 
 @bp.get("/petitions/<slug>")
@@ -13,35 +16,28 @@ def petition_count(slug: str):
     """Public numbers of a petition, no names: count, goal, next milestone, counts by country.
 
     The title is in the language asked with ?lang=, French otherwise: only the address decides,
-    so that a shared cache keeps one answer per address.
+    so that a shared cache keeps one answer per address. The answer is the same for everyone:
+    it never reads or sets the session, so it carries no `Set-Cookie` nor `Vary: Cookie`, and
+    `Cache-Control: public` lets the proxy keep it. The numbers come from the cache
+    (petition/caching.py).
     """
     locale = request.args.get("lang")
     if locale not in i18n.LANGUAGES:
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
-    body = microcache.cached(("count-json", slug, locale), lambda: _numbers(slug, locale))
-    if body is None:
-        abort(404)
-    response = current_app.response_class(body, mimetype="application/json")
-    # Friendly sites read the count from their own pages' scripts.
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.cache_control.public = True
-    response.cache_control.max_age = 10
-    response.add_etag()
-    return response.make_conditional(request)
-
-
-def _numbers(slug: str, locale: str) -> bytes | None:
-    petition = petitions.by_slug(slug)
-    if petition is None:
-        return None
+    petition = petitions.key_of(slug) or abort(404)
     by_country = counting.by_country(petition.id)
     count = sum(by_country.values())
-    return jsonify(
+    response = jsonify(
         slug=petition.slug,
-        title=petitions.localized(petition, locale).title,
+        title=petitions.title_in(petition, locale),
         count=count,
         goal=petition.goal,
         next_goal=petitions.next_target(count, petition.goal),
         open=petition.is_open,
         countries=by_country,
-    ).get_data()
+    )
+    # Friendly sites read the count from their own pages' scripts.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response.add_etag()
+    return response.make_conditional(request)

@@ -1,6 +1,7 @@
 """Comment rules: posting and replying, the author's edits, readers' reports, and the state changes
 moderators make. Every change that may alter what the public sees ends in `_refresh()`, which
-keeps the thread listing and the counts exact and sends the reply notification that applies.
+keeps the thread listing and the counts exact, clears the petition page's comment fragment
+(comments/preview.py) and sends the reply notification that applies.
 """
 
 from dataclasses import dataclass
@@ -12,8 +13,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from petition import i18n
 from petition.accounts.models import User
 from petition.audit import service as audit
+from petition.caching import clear_after_commit
 from petition.comments import notifications, words
 from petition.comments.authorship import new_token
 from petition.comments.models import (
@@ -30,7 +33,7 @@ from petition.core.text import has_link
 from petition.core.time import utcnow
 from petition.core.transactions import write_transaction
 from petition.database import insert_missing
-from petition.extensions import db
+from petition.extensions import cache, db
 from petition.i18n import organiser_name
 from petition.moderation import digest
 from petition.petitions.models import CommentModeration, Petition
@@ -332,6 +335,7 @@ def set_featured(comment: Comment, featured: bool, by: User | None = None) -> No
     if featured and not comment.is_public:
         decide(comment, CommentStatus.APPROVED, by=by)
     comment.is_featured = featured
+    _forget_preview(comment.petition_id)
 
 
 def official_reply(answered: Comment, text: str, by: User | None = None) -> Comment:
@@ -365,7 +369,19 @@ def official_reply(answered: Comment, text: str, by: User | None = None) -> Comm
     return reply
 
 
+def preview_key(petition_id: int, locale: str) -> str:
+    """The cache key of the petition page's comment fragment (comments/preview.py)."""
+    return f"comment-preview/{petition_id}/{locale}"
+
+
+def _forget_preview(petition_id: int) -> None:
+    clear_after_commit(
+        lambda: cache.delete_many(*(preview_key(petition_id, locale) for locale in i18n.LANGUAGES))
+    )
+
+
 def _refresh(comment: Comment) -> None:
+    _forget_preview(comment.petition_id)
     db.session.flush()
     _refresh_listing(comment.thread_id)
     _refresh_counts(comment.petition_id)

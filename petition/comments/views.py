@@ -8,7 +8,6 @@ from petition.comments import authorship, labels, notifications, service, thread
 from petition.comments.forms import CommentForm, EditForm, ReportForm
 from petition.comments.models import Comment, CommentStatus, ReportReason
 from petition.core.forms import session_expired
-from petition.core.pages import shared_page
 from petition.database import id_rule, parse_id, parse_page
 from petition.extensions import csrf, db, limiter
 from petition.petitions import service as petitions
@@ -71,26 +70,12 @@ def render_thread(petition, form: CommentForm, number: int | None = None, status
     )
 
 
-def preview(petition) -> dict:
-    """What the petition page shows of the thread: the newest threads and the form."""
-    owned = authorship.owned_ids()
-    return {
-        "comment_threads": threads.latest(petition.id, owned, authorship.owns),
-        "comment_counts": threads.counts(petition.id),
-        "comment_featured": threads.featured(petition.id),
-        "comment_form": CommentForm(),
-    }
-
-
 @bp.get("/petitions/<slug>/comments")
 def thread(slug: str):
-    def render() -> str:
-        petition = petitions.by_slug(slug) or abort(404)
-        form = CommentForm()
-        form.reply_to.data = str(parse_id(request.args.get("reply")) or "")
-        return render_thread(petition, form, parse_page(request.args.get("page")) or abort(404))[0]
-
-    return shared_page(("comment-thread", slug), render)
+    petition = petitions.by_slug(slug) or abort(404)
+    form = CommentForm()
+    form.reply_to.data = str(parse_id(request.args.get("reply")) or "")
+    return render_thread(petition, form, parse_page(request.args.get("page")) or abort(404))
 
 
 @bp.errorhandler(RateLimitExceeded)
@@ -125,6 +110,7 @@ def post(slug: str):
         notice = _("Prenez un instant pour relire votre commentaire, puis envoyez-le à nouveau.")
         return render_thread(petition, form, status=422, notice=notice)
     owned = authorship.owned_ids()
+    petition_id = petition.id  # read before the service commits, which expires it
     try:
         comment, token = service.post(
             petition,
@@ -163,7 +149,14 @@ def post(slug: str):
         )
     if comment.email:
         flash(_("Pour être prévenu(e) des réponses, ouvrez le lien que nous vous avons envoyé par e-mail."))
-    response = redirect(_thread_url(comment, owned | {comment.id}), code=303)
+    owned.add(comment.id)
+    if form.reply_to_id() is None:
+        # A new thread is the newest: it is on the last page, which costs no count of what is after it.
+        number = threads.page_count(petition_id, owned)
+        url = url_for("comments.thread", slug=slug, page=number, _anchor=f"comment-{comment.id}")
+    else:
+        url = _thread_url(comment, owned)
+    response = redirect(url, code=303)
     authorship.remember(response, comment.id, token)
     return response
 

@@ -12,10 +12,10 @@ from functools import lru_cache
 from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
+from petition.caching import TEXT_SECONDS, cached, clear_after_commit
 from petition.comments.models import ModeratedWord, WordKind
-from petition.core import microcache
 from petition.core.transactions import write_transaction
-from petition.extensions import db
+from petition.extensions import cache, db
 
 DEFAULT_WORDS = {
     # Insults and slurs that no moderator would let through.
@@ -73,14 +73,19 @@ def normalise(text: str) -> str:
 
 
 def listed(kind: WordKind) -> list[str]:
-    """In alphabetical order as people read it ("crétin" before "crypto")."""
+    """In alphabetical order as people read it ("crétin" before "crypto"); cached, cleared when
+    the list is replaced (petition/caching.py)."""
+    return cached(f"words/{kind.value}", TEXT_SECONDS, lambda: _listed(kind))
+
+
+def _listed(kind: WordKind) -> list[str]:
     found = db.session.scalars(select(ModeratedWord.word).where(ModeratedWord.kind == kind))
     return sorted(found, key=normalise)
 
 
 def find(text: str, kind: WordKind) -> str | None:
     """The first listed word that the text contains, as the list spells it."""
-    pattern, by_form = _matcher(tuple(microcache.cached(("moderated-words", kind), lambda: listed(kind))))
+    pattern, by_form = _matcher(tuple(listed(kind)))
     if pattern is None:
         return None
     match = pattern.search(normalise(text))
@@ -125,6 +130,8 @@ def parse(lines: str) -> list[str]:
 
 
 def replace(kind: WordKind, words: list[str]) -> None:
+    """Replace a list in the caller's transaction; its cached copy is cleared when it commits."""
+    clear_after_commit(lambda: cache.delete(f"words/{kind.value}"))
     db.session.execute(delete(ModeratedWord).where(ModeratedWord.kind == kind))
     db.session.add_all(ModeratedWord(kind=kind, word=word) for word in words)
 

@@ -1,8 +1,8 @@
 """What every public form shares: two robot traps, and the checks on what visitors type."""
 
+import functools
 import re
 import time
-from functools import cache, lru_cache
 
 from babel.support import Translations
 from email_validator import EmailNotValidError, validate_email
@@ -15,12 +15,14 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
+from petition.caching import OPTIONS_SECONDS
 from petition.core.email import NotPlainMailbox, plain_mailbox
 from petition.core.text import forbidden_characters, has_letter, has_visible, normalise_line_ends
 from petition.core.tokens import BadToken, make_token, read_token
+from petition.extensions import cache
 
 
-@cache
+@functools.cache
 def _wtforms_translations(locale: str) -> Translations:
     return Translations.load(messages_path(), [locale], domain="wtforms")
 
@@ -154,20 +156,30 @@ def email_address(form, field):
 class GroupedSelectField(SelectField):
     """A select whose choices are {group label: [(value, label), ...]}, such as the 250 countries.
 
-    Its <optgroup>s are written once per language and selected value, not at every page.
+    A form whose choices depend only on a key (the language, for the countries) names it in
+    `options_key`: with nothing selected, the <optgroup>s are then written once per key and kept
+    in the cache (petition/caching.py) instead of at every page.
     """
 
+    options_key: str | None = None
+
     def options_html(self) -> Markup:
-        groups = tuple((str(group), tuple(options)) for group, options in self.choices.items())
-        return _options_html(groups, "" if self.data is None else str(self.data))
+        selected = "" if self.data is None else str(self.data)
+        if self.options_key is None or selected:
+            return _options_html(self.choices, selected)
+        key = f"options/{self.options_key}"
+        html = cache.get(key)
+        if html is None:
+            html = _options_html(self.choices, "")
+            cache.set(key, html, timeout=OPTIONS_SECONDS)
+        return html
 
 
-@lru_cache(maxsize=64)
-def _options_html(groups: tuple, selected: str) -> Markup:
+def _options_html(groups: dict, selected: str) -> Markup:
     option = Markup('<option value="{0}">{1}</option>')
     chosen = Markup('<option value="{0}" selected>{1}</option>')
     html = []
-    for group, options in groups:
+    for group, options in groups.items():
         html.append(Markup('<optgroup label="{0}">').format(group))
         html += [(chosen if value == selected else option).format(value, label) for value, label in options]
         html.append(Markup("</optgroup>"))

@@ -6,15 +6,18 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, text
 
+from petition.caching import COUNT_SECONDS, cached, clear_after_commit
 from petition.counting.models import CountShard
 from petition.database import upsert_increment
-from petition.extensions import db
+from petition.extensions import cache, db
 
 SHARDS = 16
 
 
 def add(petition_id: int, country: str, amount: int) -> None:
-    """Add to the count in the caller's transaction (amount is -1 on withdrawal)."""
+    """Add to the count in the caller's transaction (amount is -1 on withdrawal); the cached
+    count and what changes with it are cleared when that transaction commits."""
+    clear_after_commit(lambda: forget(petition_id))
     db.session.execute(
         upsert_increment(
             CountShard.__table__,
@@ -25,13 +28,26 @@ def add(petition_id: int, country: str, amount: int) -> None:
     )
 
 
+def forget(petition_id: int) -> None:
+    """Drop the cached numbers of a petition."""
+    cache.delete(_key(petition_id))
+
+
+def _key(petition_id: int) -> str:
+    return f"count/{petition_id}"
+
+
 def total(petition_id: int) -> int:
-    return db.session.scalar(
-        select(func.coalesce(func.sum(CountShard.total), 0)).where(CountShard.petition_id == petition_id)
-    )
+    """Confirmed signatures that count (from the cached counts by country)."""
+    return sum(by_country(petition_id).values())
 
 
 def by_country(petition_id: int) -> dict[str, int]:
+    """{ISO country code: confirmed signatures}, largest first; cached (petition/caching.py)."""
+    return cached(_key(petition_id), COUNT_SECONDS, lambda: _by_country(petition_id))
+
+
+def _by_country(petition_id: int) -> dict[str, int]:
     rows = db.session.execute(
         select(CountShard.country, func.sum(CountShard.total))
         .where(CountShard.petition_id == petition_id)
@@ -70,8 +86,9 @@ def reconcile(
         db.session.execute(text("LOCK TABLE count_shards IN SHARE ROW EXCLUSIVE MODE"))
 
     actual = count_actual(petition_id)
-    result = Reconciliation(petition_id, by_country(petition_id), actual)
+    result = Reconciliation(petition_id, _by_country(petition_id), actual)
     if repair and result.differences:
+        clear_after_commit(lambda: forget(petition_id))
         db.session.execute(delete(CountShard).where(CountShard.petition_id == petition_id))
         db.session.add_all(
             CountShard(petition_id=petition_id, country=c, shard=0, total=n) for c, n in actual.items()

@@ -2,13 +2,15 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import get_locale
+from flask_caching import make_template_fragment_key
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import object_session
 
 from petition import i18n
-from petition.core import microcache
+from petition.caching import TEXT_SECONDS, cached, clear_after_commit
 from petition.counting import service as counting
-from petition.extensions import db
+from petition.extensions import cache, db
 from petition.petitions.models import Petition, PetitionTranslation, split_demands
 
 TEXT_FIELDS = ("title", "summary", "addressee", "letter", "background", "demands")
@@ -34,24 +36,89 @@ def by_slug(slug: str) -> Petition | None:
 
 @dataclass(frozen=True)
 class PetitionKey:
-    """What a signature needs to know of its petition, cheap to keep between requests."""
+    """What the signature POST and the count JSON need of a petition, kept in the cache."""
 
     id: int
     slug: str
     is_open: bool
+    goal: int
+    title: str  # in French; `title_in` gives it in another language
 
 
 def key_of(slug: str) -> PetitionKey | None:
-    """The petition's id and state, read at most MICROCACHE_SECONDS ago (closing takes effect
-    within that time, as the public pages do)."""
+    """The petition's id and state; cached, cleared when the petition changes (petition/caching.py)."""
+    return cached(f"petition/{slug}", TEXT_SECONDS, lambda: _key_of(slug))
 
-    def read() -> PetitionKey | None:
-        row = db.session.execute(
-            select(Petition.id, Petition.slug, Petition.is_open).where(Petition.slug == slug)
-        ).first()
-        return PetitionKey(*row) if row else None
 
-    return microcache.cached(("petition-key", slug), read)
+def _key_of(slug: str) -> PetitionKey | None:
+    row = db.session.execute(
+        select(Petition.id, Petition.slug, Petition.is_open, Petition.goal, Petition.title).where(
+            Petition.slug == slug
+        )
+    ).first()
+    return PetitionKey(*row) if row else None
+
+
+def texts(petition_id: int, locale: str) -> dict[str, str]:
+    """{field: text} of the petition's translation into `locale`, without the empty fields;
+    cached, cleared when the translation changes (petition/caching.py)."""
+    return cached(f"text/{petition_id}/{locale}", TEXT_SECONDS, lambda: _texts(petition_id, locale))
+
+
+def _texts(petition_id: int, locale: str) -> dict[str, str]:
+    translation = db.session.get(PetitionTranslation, (petition_id, locale))
+    if translation is None:
+        return {}
+    return {
+        field: value
+        for field in TEXT_FIELDS
+        if (value := getattr(translation, field)) is not None and value.strip()
+    }
+
+
+def title_in(petition: PetitionKey, locale: str) -> str:
+    """The petition's title in `locale`, or in French where it is not translated."""
+    return texts(petition.id, locale).get("title", petition.title)
+
+
+# Fragments of templates/petitions/show.html that show the petition's text, per language.
+FRAGMENTS = ("petition-text", "petition-share")
+
+
+def _forget_fragments(petition_id: int, locales) -> None:
+    cache.delete_many(
+        *(
+            make_template_fragment_key(name, vary_on=[str(petition_id), locale])
+            for name in FRAGMENTS
+            for locale in locales
+        )
+    )
+
+
+@event.listens_for(Petition, "after_insert")
+@event.listens_for(Petition, "after_update")
+@event.listens_for(Petition, "after_delete")
+def _petition_changed(mapper, connection, petition: Petition) -> None:
+    slug, petition_id = petition.slug, petition.id
+
+    def forget() -> None:
+        cache.delete(f"petition/{slug}")
+        _forget_fragments(petition_id, i18n.LANGUAGES)  # French is every language's fallback
+
+    clear_after_commit(forget, object_session(petition))
+
+
+@event.listens_for(PetitionTranslation, "after_insert")
+@event.listens_for(PetitionTranslation, "after_update")
+@event.listens_for(PetitionTranslation, "after_delete")
+def _translation_changed(mapper, connection, translation: PetitionTranslation) -> None:
+    petition_id, locale = translation.petition_id, translation.locale
+
+    def forget() -> None:
+        cache.delete(f"text/{petition_id}/{locale}")
+        _forget_fragments(petition_id, [locale])
+
+    clear_after_commit(forget, object_session(translation))
 
 
 @dataclass(frozen=True)
@@ -77,7 +144,7 @@ def next_target(count: int, goal: int) -> int:
     return target
 
 
-def progress(petition: Petition) -> Progress:
+def progress(petition: Petition | PetitionKey) -> Progress:
     count = counting.total(petition.id)
     return Progress(count=count, goal=petition.goal, target=next_target(count, petition.goal))
 
@@ -93,7 +160,7 @@ class LocalizedPetition:
     def __init__(self, petition: Petition, locale: str | None = None):
         self.petition = petition
         self._locale = locale
-        self._translations: dict[str, PetitionTranslation | None] = {}
+        self._texts: dict[str, dict[str, str]] = {}
 
     def __getattr__(self, name: str):
         if name == "petition":  # not set yet (copy, pickle): never recurse
@@ -112,11 +179,10 @@ class LocalizedPetition:
 
     def _text(self, field: str) -> tuple[str, str]:
         locale = self._locale or str(get_locale())
-        if locale not in self._translations:
-            self._translations[locale] = db.session.get(PetitionTranslation, (self.petition.id, locale))
-        translation = self._translations[locale]
-        value = getattr(translation, field) if translation is not None else None
-        if value and value.strip():
+        if locale not in self._texts:
+            self._texts[locale] = texts(self.petition.id, locale)
+        value = self._texts[locale].get(field)
+        if value is not None:
             return value, locale
         return getattr(self.petition, field), current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -1,3 +1,5 @@
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -96,10 +98,13 @@ class SignatureForm(GuardedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         common, others = countries.choices()
+        # Translated now, in this request's language: the labels are the dict's keys, and a
+        # lazy string would be translated again each time it is hashed.
         self.country.choices = {
-            _l("Pays les plus fréquents"): common,
-            _l("Tous les pays"): others,
+            _("Pays les plus fréquents"): common,
+            _("Tous les pays"): others,
         }
+        self.country.options_key = f"countries/{get_locale()}"
 
     def consent_wording(self) -> str:
         return f"{self.show_name.label.text}: {self.show_name.data}; {self.wants_updates.label.text}: {self.wants_updates.data}"

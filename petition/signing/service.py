@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from petition.caching import COUNT_SECONDS, cached, clear_after_commit
 from petition.core.email import canonical_email
 from petition.core.network import hash_ip
 from petition.core.time import utcnow
@@ -15,7 +16,7 @@ from petition.core.tokens import BadToken, make_token, read_token
 from petition.core.transactions import write_transaction
 from petition.core.urls import absolute_url
 from petition.counting import service as counting
-from petition.extensions import db
+from petition.extensions import cache, db
 from petition.mail import service as mail
 from petition.petitions import service as petitions
 from petition.sharing import referrals
@@ -220,7 +221,7 @@ def confirm(signature: Signature) -> bool:
             .execution_options(synchronize_session=False)
         ).rowcount
         if changed and signature.flag_reason is None:
-            counting.add(signature.petition_id, signature.country, 1)
+            _count(signature, 1)
     return bool(changed)
 
 
@@ -246,12 +247,32 @@ def withdraw(signature: Signature) -> bool:
             .execution_options(synchronize_session=False)
         ).rowcount
         if changed and was_counted:
-            counting.add(signature.petition_id, signature.country, -1)
+            _count(signature, -1)
     return bool(changed)
 
 
-def recent_public(petition_id: int, limit: int = 8) -> list[Signature]:
-    return db.session.scalars(
+def _count(signature: Signature, amount: int) -> None:
+    """Add to the count; the recent signers shown with it are cleared with it, after commit."""
+    counting.add(signature.petition_id, signature.country, amount)
+    clear_after_commit(lambda: cache.delete(f"signers/{signature.petition_id}"))
+
+
+@dataclass(frozen=True)
+class PublicSigner:
+    """What the petition page shows of a signer who agreed to be named."""
+
+    public_name: str
+    city: str | None
+    country: str
+
+
+def recent_public(petition_id: int) -> list[PublicSigner]:
+    """The newest confirmed signers who agreed to show their name; cached (petition/caching.py)."""
+    return cached(f"signers/{petition_id}", COUNT_SECONDS, lambda: _recent_public(petition_id))
+
+
+def _recent_public(petition_id: int, limit: int = 8) -> list[PublicSigner]:
+    rows = db.session.scalars(
         select(Signature)
         .where(
             Signature.petition_id == petition_id,
@@ -261,6 +282,7 @@ def recent_public(petition_id: int, limit: int = 8) -> list[Signature]:
         .order_by(Signature.confirmed_dt.desc())
         .limit(limit)
     ).all()
+    return [PublicSigner(row.public_name, row.city, row.country) for row in rows]
 
 
 def counted_by_country(petition_id: int) -> dict[str, int]:
