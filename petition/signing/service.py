@@ -259,10 +259,10 @@ def _count(signature: Signature, amount: int) -> None:
 
 @dataclass(frozen=True)
 class PublicSigner:
-    """What the petition page shows of a signer who agreed to be named."""
+    """What the petition page shows of a signer who agreed to be named: never a postcode."""
 
     public_name: str
-    city: str | None
+    public_town: str | None
     country: str
 
 
@@ -282,7 +282,7 @@ def _recent_public(petition_id: int, limit: int = 8) -> list[PublicSigner]:
         .order_by(Signature.confirmed_dt.desc())
         .limit(limit)
     ).all()
-    return [PublicSigner(row.public_name, row.city, row.country) for row in rows]
+    return [PublicSigner(row.public_name, row.public_town, row.country) for row in rows]
 
 
 def counted_by_country(petition_id: int) -> dict[str, int]:
