@@ -12,8 +12,9 @@ The petition page is measured for a new visitor (no cookie) and for a returning 
 and language cookies a browser keeps after a first visit). The signature POST is also read
 against the stack floor (bench/floor.py: a bare Flask-WTF form POST with one INSERT, served the
 same way on the same database engine). With --proxy nginx, deploy/nginx.conf is started in front
-of the site (bench/proxy.py) and the count JSON and the returning visitor's page are measured
-through it; without that file the mode says so and skips.
+of the site as the deploy tests run it (bench/proxy.py, deploy/loopback.py: HTTPS, a self-signed
+certificate) and the count JSON, with how nginx's cache answered it, and the returning visitor's
+page are measured through it; without nginx the mode says so and skips.
 Any socket error or non-2xx/3xx answer, or a success that is not stored, fails the run (exit 1).
 Needs wrk (apt-get install wrk). Results and how to read them: docs/BENCHMARKS.md.
 """
@@ -364,16 +365,16 @@ class Bench:
             print(f"  --proxy nginx: {reason}", flush=True)
             return
         try:
-            self.proxy = proxy.Nginx(harness.free_port(), [s.port for s in site], self.workdir).start()
-        except RuntimeError as error:
+            self.proxy = proxy.start(self.workdir, [s.port for s in site])
+        except (RuntimeError, ValueError) as error:
             print(f"  --proxy nginx: {error}; the nginx measurements are skipped", flush=True)
             self.problems.append(f"nginx: {error}")
             return
-        print(
-            f"  nginx {proxy.nginx_binary()} with deploy/nginx.conf (adapted: {self.proxy.config})",
-            flush=True,
-        )
+        print(f"  nginx {self.proxy.url} with deploy/nginx.conf ({self.proxy.conf})", flush=True)
         self.measure("count JSON through nginx", [self.proxy], "/api/petitions/kleema", target=2.0)
+        statuses = proxy.cache_statuses(self.proxy, "/api/petitions/kleema")
+        hits = statuses["HIT"] / max(1, statuses.total())
+        print(f"    count JSON X-Cache-Status: {dict(statuses.most_common())}, HIT {hits:.1%}", flush=True)
         self.measure(
             "petition page through nginx, returning visitor",
             [self.proxy],

@@ -9,11 +9,13 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+UPSTREAM = "server unix:/run/kleema/gunicorn.sock "
 
 MAIN = """\
 {user}
@@ -47,18 +49,22 @@ def site_config(
     *,
     port: int,
     redirect_port: int,
-    upstream: str,
+    upstreams: Sequence[str],
     cache_dir: Path,
     access_log: Path,
     certificate: Path,
     key: Path,
 ) -> str:
     """deploy/nginx.conf with its placeholders replaced: HTTPS on 127.0.0.1:`port`, the HTTP
-    redirect on `redirect_port`, gunicorn at `upstream` ("unix:/path.sock" or "127.0.0.1:8000"),
-    the cache and the site's access log at the paths given.
+    redirect on `redirect_port`, one upstream server line per gunicorn in `upstreams`
+    ("unix:/path.sock" or "127.0.0.1:8000"), each with the shipped line's parameters, the cache
+    and the site's access log at the paths given.
 
-    Raises ValueError when a placeholder is no longer written exactly once in the shipped file.
+    Raises ValueError when a placeholder is no longer written exactly once in the shipped file,
+    or when `upstreams` is empty.
     """
+    if not upstreams:
+        raise ValueError("at least one upstream is needed")
     text = SHIPPED.read_text()
     replacements = {
         "    listen [::]:80;\n": "",
@@ -71,7 +77,6 @@ def site_config(
         "ssl_certificate_key /etc/letsencrypt/live/petition.example.org/privkey.pem;": (
             f"ssl_certificate_key {key};"
         ),
-        "server unix:/run/kleema/gunicorn.sock ": f"server {upstream} ",
         "alias /srv/kleema/static/;": f"alias {ROOT / 'static'}/;",
         "proxy_cache_path /var/cache/nginx-kleema ": f"proxy_cache_path {cache_dir} ",
         "access_log /var/log/nginx/kleema.access.log ": f"access_log {access_log} ",
@@ -81,7 +86,19 @@ def site_config(
         if found != 1:
             raise ValueError(f"{SHIPPED} has {placeholder.strip()!r} {found} times, expected once")
         text = text.replace(placeholder, value)
-    return text
+    return _each_upstream(text, upstreams)
+
+
+def _each_upstream(text: str, upstreams: Sequence[str]) -> str:
+    """The shipped upstream server line written once per address in `upstreams`."""
+    found = text.count(UPSTREAM)
+    if found != 1:
+        raise ValueError(f"{SHIPPED} has {UPSTREAM.strip()!r} {found} times, expected once")
+    start = text.rindex("\n", 0, text.index(UPSTREAM)) + 1
+    end = text.index("\n", start) + 1
+    line = text[start:end]
+    servers = "".join(line.replace(UPSTREAM, f"server {upstream} ") for upstream in upstreams)
+    return text[:start] + servers + text[end:]
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
@@ -117,11 +134,12 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
 class Nginx:
     """nginx in the foreground under `prefix`, serving deploy/nginx.conf on 127.0.0.1:`port`.
 
-    Use as a context manager; `url` is https://127.0.0.1:<port>, `certificate` what a client
-    should trust for it, `access_log` the site's access log.
+    Use as a context manager, or call `start()` and `stop()`; `url` is https://127.0.0.1:<port>,
+    `certificate` what a client should trust for it, `access_log` the site's access log,
+    `conf` the main configuration file written. `upstreams` as in `site_config`.
     """
 
-    def __init__(self, prefix: Path, *, port: int, redirect_port: int, upstream: str):
+    def __init__(self, prefix: Path, *, port: int, redirect_port: int, upstreams: Sequence[str]):
         self.prefix = prefix
         self.port = port
         self.url = f"https://127.0.0.1:{port}"
@@ -133,7 +151,7 @@ class Nginx:
             site_config(
                 port=port,
                 redirect_port=redirect_port,
-                upstream=upstream,
+                upstreams=upstreams,
                 cache_dir=prefix / "cache",
                 access_log=self.access_log,
                 certificate=self.certificate,
@@ -146,7 +164,8 @@ class Nginx:
         self.conf.write_text(MAIN.format(user=user, prefix=prefix, site=site))
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self):
+    def start(self) -> "Nginx":
+        """Starts nginx and returns once it listens; raises RuntimeError if it stops or never listens."""
         self.process = subprocess.Popen(
             [NGINX, "-p", str(self.prefix), "-c", str(self.conf), "-g", "daemon off;"],
             stdout=subprocess.DEVNULL,
@@ -161,15 +180,25 @@ class Nginx:
                 return self
             except OSError:
                 time.sleep(0.1)
-        self.__exit__()
+        self.stop()
         raise RuntimeError("nginx did not start listening")
 
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+    def stop(self) -> None:
+        """Stops nginx (TERM, then KILL after 10 s); does nothing if it is not running."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self.process.stderr.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
         return False

@@ -146,7 +146,7 @@ def stack(app, smtp_sink, tmp_path, socket_dir):
     )
     try:
         nginx = loopback.Nginx(
-            tmp_path / "nginx", port=port, redirect_port=free_port(), upstream=f"unix:{socket_path}"
+            tmp_path / "nginx", port=port, redirect_port=free_port(), upstreams=[f"unix:{socket_path}"]
         )
         with nginx:
             served = Stack(nginx, access_log, environment)
