@@ -11,6 +11,7 @@ each request. HTTP caching of whole answers is the proxy's job, driven by `Cache
 | counts by country of a petition, and so its count and progress (`counting.service.by_country`, `total`) | `count/<petition_id>` | `COUNT_SECONDS` (2 s) | `counting.service.add` (a confirmation, a withdrawal), `reconcile --repair` |
 | recent public signers (`signing.service.recent_public`) | `signers/<petition_id>` | `COUNT_SECONDS` | `signing.service` when a signature starts or stops counting |
 | a petition's id, slug, state, goal and French title (`petitions.service.key_of`) | `petition/<slug>` | `TEXT_SECONDS` (300 s) | any ORM write of the `Petition` row (an event in `petitions.service`) |
+| a petition's row as the petition page and the comment thread read it (`petitions.service.row_of`) | `petition-row/<slug>` | `TEXT_SECONDS` | any ORM write of the `Petition` row (the same event) |
 | a petition's text in one language (`petitions.service.texts`) | `text/<petition_id>/<locale>` | `TEXT_SECONDS` | any ORM write of the `PetitionTranslation` row (`save_translation`, the seed) |
 | the petition page's share bar and text (`{% cache %}` in templates/petitions/show.html) | fragments `petition-share`, `petition-text` per `<petition_id>`, `<locale>` | 300 s (`TEXT_SECONDS`) | the same ORM writes as the petition's text (`petitions.service._forget_fragments`) |
 | the petition page's counter (the count, its plural forms, the goal) | fragment `petition-counter` per `<petition_id>`, `<locale>`, count, goal | 60 s | nobody: a new count or goal is a new key |
