@@ -121,7 +121,7 @@ def title_in(petition: PetitionKey, locale: str) -> str:
 
 
 # Fragments of templates/petitions/show.html that show the petition's text, per language.
-FRAGMENTS = ("petition-text", "petition-share")
+FRAGMENTS = ("petition-header", "petition-text", "petition-share")
 
 
 def _forget_fragments(petition_id: int, locales) -> None:
