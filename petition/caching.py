@@ -9,6 +9,7 @@ each request. HTTP caching of whole answers is the proxy's job, driven by `Cache
 | what | key | lifetime | cleared by (after the commit of the write) |
 |---|---|---|---|
 | counts by country of a petition, and so its count and progress (`counting.service.by_country`, `total`) | `count/<petition_id>` | `COUNT_SECONDS` (2 s) | `counting.service.add` (a confirmation, a withdrawal), `reconcile --repair` |
+| a petition page's preview tags (Open Graph, Twitter card) in one language (`sharing.service.page_meta`) | `meta/<petition_id>/<locale>/<count>/<canonical address>` | `COUNT_SECONDS` | nobody: a new count is a new key; an edited text shows within the lifetime |
 | recent public signers (`signing.service.recent_public`) | `signers/<petition_id>` | `COUNT_SECONDS` | `signing.service` when a signature starts or stops counting |
 | a petition's id, slug, state, goal and French title (`petitions.service.key_of`) | `petition/<slug>` | `TEXT_SECONDS` (300 s) | any ORM write of the `Petition` row (an event in `petitions.service`) |
 | a petition's row as the petition page and the comment thread read it (`petitions.service.row_of`) | `petition-row/<slug>` | `TEXT_SECONDS` | any ORM write of the `Petition` row (the same event) |
