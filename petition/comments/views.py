@@ -72,7 +72,7 @@ def render_thread(petition, form: CommentForm, number: int | None = None, status
 
 @bp.get("/petitions/<slug>/comments")
 def thread(slug: str):
-    petition = petitions.by_slug(slug) or abort(404)
+    petition = petitions.row_of(slug) or abort(404)
     form = CommentForm()
     form.reply_to.data = str(parse_id(request.args.get("reply")) or "")
     return render_thread(petition, form, parse_page(request.args.get("page")) or abort(404))

@@ -53,7 +53,7 @@ def home():
 
 @bp.get("/petitions/<slug>")
 def show(slug: str):
-    return petition_page(petitions.by_slug(slug) or abort(404))
+    return petition_page(petitions.row_of(slug) or abort(404))
 
 
 @bp.get("/privacy")
@@ -116,4 +116,4 @@ def sign(slug: str):
 
 def _form_again(slug: str, form: SignatureForm, status: int, notice: str | None = None):
     """The petition page again, with what was typed and what to fix."""
-    return petition_page(petitions.by_slug(slug) or abort(404), form, status, notice=notice)
+    return petition_page(petitions.row_of(slug) or abort(404), form, status, notice=notice)

@@ -1,4 +1,5 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import get_locale
@@ -11,7 +12,7 @@ from petition import i18n
 from petition.caching import TEXT_SECONDS, cached, clear_after_commit
 from petition.counting import service as counting
 from petition.extensions import cache, db
-from petition.petitions.models import Petition, PetitionTranslation, split_demands
+from petition.petitions.models import CommentModeration, Petition, PetitionTranslation, split_demands
 
 TEXT_FIELDS = ("title", "summary", "addressee", "letter", "background", "demands")
 
@@ -59,6 +60,44 @@ def _key_of(slug: str) -> PetitionKey | None:
     return PetitionKey(*row) if row else None
 
 
+@dataclass(frozen=True)
+class PetitionRow:
+    """A petition as pages read it: every column of its row, kept in the cache. Read-only: a
+    write loads the `Petition` itself."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    addressee: str
+    letter: str
+    background: str
+    demands: str
+    goal: int
+    is_open: bool
+    is_featured: bool
+    created_dt: datetime
+    closed_dt: datetime | None
+    comment_moderation: CommentModeration
+
+    @property
+    def demand_list(self) -> list[str]:
+        return split_demands(self.demands)
+
+
+def row_of(slug: str) -> PetitionRow | None:
+    """The petition's row for the pages that show it, without a query per page; cached, cleared
+    when the petition changes (petition/caching.py)."""
+    return cached(f"petition-row/{slug}", TEXT_SECONDS, lambda: _row_of(slug))
+
+
+def _row_of(slug: str) -> PetitionRow | None:
+    petition = by_slug(slug)
+    if petition is None:
+        return None
+    return PetitionRow(**{field.name: getattr(petition, field.name) for field in fields(PetitionRow)})
+
+
 def texts(petition_id: int, locale: str) -> dict[str, str]:
     """{field: text} of the petition's translation into `locale`, without the empty fields;
     cached, cleared when the translation changes (petition/caching.py)."""
@@ -82,7 +121,7 @@ def title_in(petition: PetitionKey, locale: str) -> str:
 
 
 # Fragments of templates/petitions/show.html that show the petition's text, per language.
-FRAGMENTS = ("petition-text", "petition-share")
+FRAGMENTS = ("petition-header", "petition-text", "petition-share")
 
 
 def _forget_fragments(petition_id: int, locales) -> None:
@@ -102,7 +141,7 @@ def _petition_changed(mapper, connection, petition: Petition) -> None:
     slug, petition_id = petition.slug, petition.id
 
     def forget() -> None:
-        cache.delete(f"petition/{slug}")
+        cache.delete_many(f"petition/{slug}", f"petition-row/{slug}")
         _forget_fragments(petition_id, i18n.LANGUAGES)  # French is every language's fallback
 
     clear_after_commit(forget, object_session(petition))
@@ -157,7 +196,7 @@ class LocalizedPetition:
     that is not text (slug, goal, is_open...) is the petition's own.
     """
 
-    def __init__(self, petition: Petition, locale: str | None = None):
+    def __init__(self, petition: Petition | PetitionRow, locale: str | None = None):
         self.petition = petition
         self._locale = locale
         self._texts: dict[str, dict[str, str]] = {}
@@ -187,7 +226,9 @@ class LocalizedPetition:
         return getattr(self.petition, field), current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def localized(petition: Petition | LocalizedPetition, locale: str | None = None) -> LocalizedPetition:
+def localized(
+    petition: Petition | PetitionRow | LocalizedPetition, locale: str | None = None
+) -> LocalizedPetition:
     if isinstance(petition, LocalizedPetition):
         petition = petition.petition
     return LocalizedPetition(petition, locale)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 
+from petition.caching import COUNT_SECONDS, cached
 from petition.core.time import utcnow
 from petition.core.transactions import write_transaction
 from petition.core.urls import absolute_url
@@ -171,9 +172,18 @@ def page_meta(
         image = absolute_url("sharing.site_card", locale=locale, v=site_card_version(locale))
         url = canonical or absolute_url("petitions.home", lang=locale)
         return PageMeta(title, description, canonical, url, image, organiser_name(), og_locale, others)
-    petition = petitions.localized(petition, locale)
     if count is None:
         count = counting.total(petition.id)
+    # The same for every visitor: kept while the count holds (petition/caching.py).
+    return cached(
+        f"meta/{petition.id}/{locale}/{count}/{canonical}",
+        COUNT_SECONDS,
+        lambda: _petition_meta(locale, canonical, petition, count, og_locale, others),
+    )
+
+
+def _petition_meta(locale: str, canonical: str | None, petition, count: int, og_locale: str, others):
+    petition = petitions.localized(petition, locale)
     image = absolute_url(
         "sharing.petition_card", slug=petition.slug, locale=locale, v=card_version(petition, count)
     )
