@@ -80,3 +80,18 @@ def test_forwarded_for_is_honoured_with_a_trusted_proxy(smtp_sink, tmp_path):
     proxied.before_request(lambda: seen.append(request.remote_addr))
     proxied.test_client().get("/", headers={"X-Forwarded-For": "198.51.100.7"})
     assert seen == ["198.51.100.7"]
+
+
+def test_a_signer_correcting_mistakes_is_not_locked_out(app, client):
+    limiter.enabled = True
+    app.config["RATELIMIT_SIGN"] = "2 per minute"
+    for n in range(4):
+        page = client.get("/").get_data(as_text=True)
+        data = {**GOOD, "email": f"typo{n}@", **form_tokens(page)}
+        assert client.post("/petitions/kleema/sign", data=data).status_code == 422
+    statuses = []
+    for n in range(3):
+        page = client.get("/").get_data(as_text=True)
+        data = {**GOOD, "email": f"fixed{n}@example.org", **form_tokens(page)}
+        statuses.append(client.post("/petitions/kleema/sign", data=data).status_code)
+    assert statuses == [303, 303, 429]

@@ -197,3 +197,14 @@ def test_privacy_page_names_who_answers_for_the_data_and_the_authorities(app, cl
     html = page(client, lang, "/privacy")
     assert "<bdi>Association des abonnés de KLEEMA</bdi>" in html
     assert 'href="mailto:donnees@comite-kleema.example"' in html
+
+
+def test_forms_sent_back_for_correction_do_not_use_up_the_limit(app, client):
+    app.config["RATELIMIT_CONTACT"] = "2 per minute"
+    limiter.enabled = True
+    for typo in ("bob@", "bob at example.org", "Ana <ana@example.org>"):
+        assert send(client, email=typo).status_code == 422
+    assert send(client, message="Enfin la bonne adresse").status_code == 303
+    assert send(client).status_code == 303
+    assert send(client).status_code == 429  # what was sent still counts
+    assert len(kept(app)) == 2

@@ -8,6 +8,7 @@ from petition.comments import authorship, labels, notifications, service, thread
 from petition.comments.forms import CommentForm, EditForm, ReportForm
 from petition.comments.models import Comment, CommentStatus, ReportReason
 from petition.core.forms import session_expired
+from petition.core.network import form_taken
 from petition.database import id_rule, parse_id, parse_page
 from petition.extensions import csrf, db, limiter
 from petition.petitions import service as petitions
@@ -95,7 +96,7 @@ def too_many(error):
 # text the visitor wrote instead of an error page.
 @bp.post("/petitions/<slug>/comments")
 @csrf.exempt
-@limiter.limit(_comment_limit)
+@limiter.limit(_comment_limit, deduct_when=form_taken)
 def post(slug: str):
     petition = petitions.by_slug(slug) or abort(404)
     form = CommentForm()
@@ -233,7 +234,7 @@ def delete(comment_id: int):
 
 @bp.route(f"/comments/{COMMENT_ID}/report", methods=["GET", "POST"])
 @csrf.exempt
-@limiter.limit(_report_limit, methods=["POST"])
+@limiter.limit(_report_limit, methods=["POST"], deduct_when=form_taken)
 def report(comment_id: int):
     comment = _comment_or_404(comment_id)
     if not comment.is_public:

@@ -44,7 +44,7 @@ class ContactForm(GuardedForm):
             no_forbidden_characters(),
             email_address,
         ],
-        render_kw={"autocomplete": "email", "maxlength": 254},
+        render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr", "maxlength": 254},
     )
     message = TextAreaField(
         _l("Votre message"),

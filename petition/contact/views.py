@@ -7,6 +7,7 @@ from flask_login import current_user
 from petition.accounts.access import role_required
 from petition.contact import service
 from petition.contact.forms import ContactForm
+from petition.core.network import form_taken
 from petition.database import id_rule, parse_page
 from petition.extensions import csrf, limiter
 
@@ -40,7 +41,7 @@ def form():
 # message the visitor wrote instead of an error page.
 @bp.post("/contact")
 @csrf.exempt
-@limiter.limit(_contact_limit)
+@limiter.limit(_contact_limit, deduct_when=form_taken)
 def send():
     form = ContactForm()
     if not form.validate():

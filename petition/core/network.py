@@ -47,3 +47,10 @@ def client_key(address: str | None) -> str:
 def rate_limit_key() -> str:
     """The key of every per-client rate limit (Flask-Limiter's key_func): see `client_key`."""
     return client_key(request.remote_addr)
+
+
+def form_taken(response) -> bool:
+    """Flask-Limiter's `deduct_when` for the public forms: only a POST the site took (its 303
+    redirect) counts against the sender's limit. A form shown again to be corrected (422, or 400
+    for an expired session) stores and mails nothing, so a person fixing a typo is never locked out."""
+    return response.status_code == 303

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from petition.comments.forms import CommentForm
 from petition.comments.preview import preview
+from petition.core.network import form_taken
 from petition.extensions import csrf, limiter
 from petition.petitions import service as petitions
 from petition.sharing import referrals
@@ -69,7 +70,7 @@ def _sign_limit() -> str:
 # was typed) instead of an error page.
 @bp.post("/petitions/<slug>/sign")
 @csrf.exempt
-@limiter.limit(_sign_limit)
+@limiter.limit(_sign_limit, deduct_when=form_taken)
 def sign(slug: str):
     petition = petitions.key_of(slug) or abort(404)
     form = SignatureForm()
