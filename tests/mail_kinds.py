@@ -2,7 +2,7 @@
 
 from petition.extensions import db
 from tests.commenting import Reader, approved, decide, latest_comment
-from tests.helpers import links, path_of
+from tests.helpers import form_tokens, links, path_of
 
 AUTHOR = "amina@example.org"
 SIGNER = "nouvelle@example.org"
@@ -10,10 +10,12 @@ SIGNED = "deja@example.org"
 
 
 def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
-    """{kind: the message as received over SMTP}, for a signer, a commenter and a moderator
-    who all read `lang` (the moderators' digest is in the site's default language, set to it)."""
+    """{kind: the message as received over SMTP}, for a signer, a commenter, a moderator and an
+    admin who all read `lang` (the moderators' digest and the contact message go out in the site's
+    default language, set to it)."""
     app.config["BABEL_DEFAULT_LOCALE"] = lang
     moderator, _ = staff.create("moderator")
+    admin, _ = staff.create("admin")
     signer.client.get(f"/?lang={lang}")
     signer.sign(email=SIGNER, first_name="Samira")
     signer.sign_and_confirm(email=SIGNED, first_name="Rachid")
@@ -29,6 +31,10 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
     confirmation = mailbox.last_to(AUTHOR)
     author.press(path_of(next(u for u in links(confirmation) if "/notifications/confirm/" in u)))
     approved(app, replier, text="Pas avant la décision du juge, je pense.", name="Leila", reply_to=asked)
+    app.config["CONTACT_MIN_SECONDS"] = 0
+    form = signer.client.get(f"/contact?lang={lang}").get_data(as_text=True)
+    contact = {"name": "Youssef", "email": "youssef@example.org", "message": "Où en est l'audience ?"}
+    assert signer.client.post("/contact", data={**contact, **form_tokens(form)}).status_code == 303
     signer.deliver()
     with app.app_context():
         db.session.remove()
@@ -38,6 +44,7 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
         "comments/confirm_notifications": confirmation,
         "comments/reply": mailbox.last_to(AUTHOR),
         "moderation/digest": mailbox.last_to(moderator),
+        "contact/message": mailbox.last_to(admin),
     }
     assert found["comments/reply"] is not confirmation, "no reply notification was sent"
     return found
