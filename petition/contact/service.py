@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 
-from petition.accounts.models import User
 from petition.accounts.service import staff_emails
 from petition.contact.models import ContactMessage
 from petition.core.email import canonical_email
@@ -79,12 +78,12 @@ def unread() -> int:
     )
 
 
-def open_message(message_id: int, reader: User) -> ContactMessage | None:
-    """The message, marked as read by `reader` the first time an admin opens it (a write
+def open_message(message_id: int, reader_id: int) -> ContactMessage | None:
+    """The message, marked as read by the admin `reader_id` the first time an admin opens it (a write
     transaction then)."""
     message = db.session.get(ContactMessage, message_id)
     if message is not None and message.read_dt is None:
         with write_transaction():
             message.read_dt = utcnow()
-            message.read_by = reader
+            message.read_by_id = reader_id
     return message

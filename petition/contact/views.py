@@ -75,5 +75,5 @@ def admin_inbox():
 @bp.get(f"/admin/contact/{id_rule('message_id')}")
 @role_required("admin")
 def admin_message(message_id: int):
-    message = service.open_message(message_id, current_user._get_current_object()) or abort(404)
+    message = service.open_message(message_id, current_user.id) or abort(404)
     return render_template("contact/message.html", message=message)
