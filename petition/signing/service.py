@@ -26,6 +26,12 @@ from petition.signing.places import without_postcode
 CONFIRM = "confirm-signature"
 WITHDRAW = "withdraw-signature"
 
+# Why a signature starts or stops counting: the events of the count's history.
+CONFIRMED = "confirmed"  # its owner confirmed it (+1)
+WITHDRAWN = "withdrawn"  # its owner withdrew it or erased their data (-1)
+INVALIDATED = "invalidated"  # a moderator ruled it fraudulent (-1, with a reason)
+VALIDATED = "validated"  # a moderator cleared a flagged signature, or undid an invalidation (+1)
+
 
 @dataclass
 class SignatureInput:
@@ -221,7 +227,7 @@ def confirm(signature: Signature) -> bool:
             .execution_options(synchronize_session=False)
         ).rowcount
         if changed and signature.flag_reason is None:
-            _count(signature, 1)
+            change_count(signature, 1, event=CONFIRMED)
     return bool(changed)
 
 
@@ -247,12 +253,17 @@ def withdraw(signature: Signature) -> bool:
             .execution_options(synchronize_session=False)
         ).rowcount
         if changed and was_counted:
-            _count(signature, -1)
+            change_count(signature, -1, event=WITHDRAWN)
     return bool(changed)
 
 
-def _count(signature: Signature, amount: int) -> None:
-    """Add to the count; the recent signers shown with it are cleared with it, after commit."""
+def change_count(signature: Signature, amount: int, *, event: str, reason: str | None = None) -> None:
+    """Add `amount` (+1 or -1) to the count for `signature`, in the caller's transaction.
+
+    The one place where a signature starts or stops counting: `event` (CONFIRMED, WITHDRAWN,
+    INVALIDATED, VALIDATED above) and `reason` (a moderator's, for INVALIDATED) say why. The
+    recent signers shown with the count are cleared with it, after commit.
+    """
     counting.add(signature.petition_id, signature.country, amount)
     clear_after_commit(lambda: cache.delete(f"signers/{signature.petition_id}"))
 
