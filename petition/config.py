@@ -77,6 +77,7 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "RATELIMIT_SIGN": os.environ.get("RATELIMIT_SIGN", "10 per minute;60 per hour"),
         "RATELIMIT_LOGIN_IP": os.environ.get("RATELIMIT_LOGIN_IP", "10 per minute;50 per hour"),
         "RATELIMIT_LOGIN_ACCOUNT": os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "5 per 15 minutes;20 per day"),
+        "RATELIMIT_SECOND_FACTOR": os.environ.get("RATELIMIT_SECOND_FACTOR", "5 per 15 minutes;20 per day"),
         "RATELIMIT_LOGIN_NEW_NETWORKS": os.environ.get("RATELIMIT_LOGIN_NEW_NETWORKS", "100 per day"),
         "STAFF_SESSION_LIFETIME": timedelta(hours=_int("STAFF_SESSION_HOURS", 8)),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

@@ -1,6 +1,6 @@
 """Every model, imported in one place so that Alembic sees the whole schema."""
 
-from petition.accounts.models import User
+from petition.accounts.models import RecoveryCode, User
 from petition.audit.models import AuditEntry
 from petition.comments.models import Comment, CommentCounts, CommentReport, ModeratedWord
 from petition.contact.models import ContactMessage
@@ -23,6 +23,7 @@ __all__ = [
     "OutboxMail",
     "Petition",
     "PetitionTranslation",
+    "RecoveryCode",
     "ReferralLink",
     "ShareImage",
     "Signature",

@@ -4,6 +4,7 @@ import email
 import re
 import socket
 import threading
+import time
 from email.policy import default as default_policy
 from urllib.parse import urlsplit
 
@@ -126,28 +127,69 @@ class Signer:
 
 
 class Staff:
-    """Creates moderator and admin accounts, and logs them in through the real login form."""
+    """Creates moderator and admin accounts, and logs them in through the real login form.
+
+    Admins must have a second factor: `create` enrols a phone for them as a person would (the
+    service's enrolment, confirmed with a code), unless `second_factor=False`; `code(email)`
+    then reads that phone, and `login` types its code at the login's second step.
+    """
 
     def __init__(self, app):
         self.app = app
         self.created = 0
+        self.phones: dict[str, str] = {}
+        self.recovery_codes: dict[str, list[str]] = {}
+        self.steps: dict[str, int] = {}
 
-    def create(self, role="moderator", email=None, password=None) -> tuple[str, str]:
+    def create(self, role="moderator", email=None, password=None, second_factor=None) -> tuple[str, str]:
         from petition.accounts.service import create_user
 
         self.created += 1
         email = email or f"{role}{self.created}@comite-kleema.example"
         password = password or f"une phrase de passe {self.created}"
         with self.app.app_context():
-            create_user(email, password, role)
+            user = create_user(email, password, role)
+            if second_factor if second_factor is not None else role == "admin":
+                self.enrol(user)
             db.session.remove()
         return email, password
 
-    def login(self, client, role="moderator") -> str:
-        email, password = self.create(role)
+    def enrol(self, user) -> None:
+        """Enrol a phone for `user` (in an app context), with the code of the step just past so
+        that the current and next steps stay free for logins."""
+        import pyotp
+
+        from petition.accounts import second_factor
+
+        secret = second_factor.enrolment(user).secret
+        self.steps[user.email] = int(time.time() // second_factor.STEP_SECONDS) - 1
+        codes = second_factor.finish_enrolment(user, pyotp.TOTP(secret).generate_otp(self.steps[user.email]))
+        assert codes is not None
+        self.phones[user.email] = secret
+        self.recovery_codes[user.email] = codes
+
+    def code(self, email) -> str:
+        """A code the phone of `email` shows now that the site has not accepted yet (a code is
+        good once: two logins within the same 30 seconds use the current and the next step)."""
+        import pyotp
+
+        from petition.accounts import second_factor
+
+        step = max(int(time.time() // second_factor.STEP_SECONDS), self.steps[email] + 1)
+        self.steps[email] = step
+        return pyotp.TOTP(self.phones[email]).generate_otp(step)
+
+    def login(self, client, role="moderator", **options) -> str:
+        email, password = self.create(role, **options)
         page = client.get("/admin/login").get_data(as_text=True)
         response = client.post(
             "/admin/login", data={"email": email, "password": password, **form_tokens(page)}
         )
         assert response.status_code == 303, response.get_data(as_text=True)
+        if email in self.phones:
+            code_page = client.get(response.headers["Location"]).get_data(as_text=True)
+            response = client.post(
+                response.headers["Location"], data={"code": self.code(email), **form_tokens(code_page)}
+            )
+            assert response.status_code == 303, response.get_data(as_text=True)
         return email

@@ -29,8 +29,13 @@ def redirect_to_login():
     return redirect(url_for("accounts.login", next=safe_next(back)))
 
 
+# The one back-office page an admin without a second factor may open: where to enrol one.
+ENROLMENT_ENDPOINT = "accounts.two_factor"
+
+
 def role_required(role: str):
-    """Let through staff with this role or a higher one; others log in first or get a 403."""
+    """Let through staff with this role or a higher one; others log in first or get a 403.
+    An admin who has not enrolled a second factor is sent to enrol first, whatever the page."""
     if role not in ROLE_RANKS:
         raise ValueError(f"unknown role {role!r}")
 
@@ -41,6 +46,10 @@ def role_required(role: str):
                 return redirect_to_login()
             if not current_user.has_role(role):
                 abort(403)
+            if current_user.must_enrol_second_factor and request.endpoint != ENROLMENT_ENDPOINT:
+                if request.method != "GET":
+                    abort(403)
+                return redirect(url_for(ENROLMENT_ENDPOINT))
             return view(*args, **kwargs)
 
         return checked

@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from petition.accounts import service
+from petition.accounts import second_factor, service
 from petition.accounts.models import ROLE_RANKS
 
 users_cli = AppGroup("users", help="Moderator and admin accounts.")
@@ -59,7 +59,8 @@ def list_users():
         state = "active" if user.is_active else "deactivated"
         last = f"{user.last_login_dt:%Y-%m-%d %H:%M} UTC" if user.last_login_dt else "never logged in"
         name = f" ({user.display_name})" if user.display_name else ""
-        click.echo(f"{user.email}{name}  {user.role}  {state}  last login: {last}")
+        factor = "2FA on" if user.has_second_factor else "2FA off"
+        click.echo(f"{user.email}{name}  {user.role}  {state}  {factor}  last login: {last}")
 
 
 @users_cli.command("deactivate")
@@ -80,3 +81,17 @@ def password(email: str):
         raise click.ClickException(f"No account has the address {email.strip()}.")
     _run(lambda: service.set_password(email, _read_password("New password")))
     click.echo(f"Password changed for {email.strip()}.")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_2fa(email: str):
+    """For a lost phone: remove the account's second factor and recovery codes and end its
+    sessions. At the next login with the password it enrols a new phone (admins must)."""
+    user = service.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account has the address {email.strip()}.")
+    if second_factor.reset(user):
+        click.echo(f"Second factor removed for {user.email}; it enrols a new phone at its next login.")
+    else:
+        click.echo(f"{user.email} had no second factor; its sessions were ended all the same.")

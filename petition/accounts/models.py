@@ -2,7 +2,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import String, true
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from petition.core.time import utcnow
@@ -31,10 +31,26 @@ class User(UserMixin, db.Model):
     gets_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Moved on by every change that must end the account's open sessions (logout, deactivation).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Second factor (TOTP, RFC 6238). Secrets are stored encrypted (accounts.second_factor);
+    # `totp_pending_secret` is the one shown while enrolling, until a first code proves the phone
+    # holds it. `totp_last_step` is the time step of the last code accepted: a code is good once.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled_dt: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     @property
     def is_admin(self) -> bool:
         return self.role == ADMIN
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
+
+    @property
+    def must_enrol_second_factor(self) -> bool:
+        """Admins may not work without a second factor; moderators may choose."""
+        return self.is_admin and not self.has_second_factor
 
     @property
     def can_moderate(self) -> bool:
@@ -62,11 +78,25 @@ class User(UserMixin, db.Model):
         self.session_version = (self.session_version or 0) + 1
 
 
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the phone once; only its hash is kept."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_dt: Mapped[datetime] = mapped_column(default=utcnow)
+    used_dt: Mapped[datetime | None]
+
+
 class AnonymousVisitor(AnonymousUserMixin):
     """Templates and views can ask any visitor the same questions as a staff member."""
 
     is_admin = False
     can_moderate = False
+    has_second_factor = False
+    must_enrol_second_factor = False
 
     def has_role(self, role: str) -> bool:
         return False

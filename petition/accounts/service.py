@@ -27,6 +27,9 @@ MIN_PASSWORD_LENGTH = 12
 # browser at which address opened it, so that a copied cookie is useless elsewhere.
 SESSION_STARTED = "staff_since"
 SESSION_CLIENT = "staff_client"
+# Between a right password and the second factor's code: which account, for how long.
+PENDING_LOGIN = "staff_pending_login"
+PENDING_LOGIN_SECONDS = 300
 
 
 class AccountError(ValueError):
@@ -183,8 +186,9 @@ def logged_in_before_from(email: str, network: str | None) -> bool:
     return any((after or {}).get("network") == network for after in recent)
 
 
-def log_in(email: str, password: str, network: str | None) -> User | None:
-    """The account these credentials open, or None; every attempt is written to the audit log."""
+def check_password(email: str, password: str, network: str | None) -> User | None:
+    """The active account these credentials open, or None; a refusal is written to the audit
+    log. Opens no session: `start_session` does, once any second factor is checked too."""
     user = find_user(email)
     if user is None:
         # Checking a password costs the same whether or not the address exists, so the response
@@ -196,12 +200,6 @@ def log_in(email: str, password: str, network: str | None) -> User | None:
     elif not user.is_active:
         reason = "inactive_account"
     else:
-        with write_transaction():
-            user.last_login_dt = utcnow()
-            record("auth.login", "user", user.id, after={"network": network}, actor=user)
-        login_user(user, remember=False)
-        session[SESSION_STARTED] = int(time.time())
-        session[SESSION_CLIENT] = _client_fingerprint()
         return user
     with write_transaction():
         record(
@@ -211,6 +209,66 @@ def log_in(email: str, password: str, network: str | None) -> User | None:
             after={"email": email.strip(), "reason": reason, "network": network},
         )
     return None
+
+
+def start_session(user: User, network: str | None, second_factor: str | None = None) -> None:
+    """Log `user` in on this browser; the audit entry names the network and, when one was
+    checked, the second factor used ("totp" or "recovery")."""
+    session.pop(PENDING_LOGIN, None)
+    with write_transaction():
+        user.last_login_dt = utcnow()
+        after = {"network": network}
+        if second_factor:
+            after["second_factor"] = second_factor
+        record("auth.login", "user", user.id, after=after, actor=user)
+    login_user(user, remember=False)
+    session[SESSION_STARTED] = int(time.time())
+    session[SESSION_CLIENT] = _client_fingerprint()
+
+
+def log_in(email: str, password: str, network: str | None) -> User | None:
+    """The account these credentials open, logged in now, or None. For an account with a second
+    factor nothing is opened yet: the login page asks for its code (`await_second_factor`)."""
+    user = check_password(email, password, network)
+    if user is not None and not user.has_second_factor:
+        start_session(user, network)
+    return user
+
+
+def await_second_factor(user: User) -> None:
+    """Remember, in this browser's session, that `user` gave the right password and has
+    PENDING_LOGIN_SECONDS to give a code."""
+    session[PENDING_LOGIN] = {
+        "user": user.id,
+        "fingerprint": user.session_fingerprint,
+        "since": int(time.time()),
+        "client": _client_fingerprint(),
+    }
+
+
+def pending_user() -> User | None:
+    """The account whose password this browser gave and whose code is awaited; None when there
+    is none, it took longer than PENDING_LOGIN_SECONDS, or the account changed since."""
+    pending = session.get(PENDING_LOGIN)
+    if not isinstance(pending, dict):
+        return None
+    since = pending.get("since")
+    if not isinstance(since, int) or time.time() - since > PENDING_LOGIN_SECONDS:
+        return None
+    if not hmac.compare_digest(str(pending.get("client", "")), _client_fingerprint()):
+        return None
+    user_id = pending.get("user")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.is_active or not user.has_second_factor:
+        return None
+    if not hmac.compare_digest(str(pending.get("fingerprint", "")), user.session_fingerprint):
+        return None
+    return user
+
+
+def second_factor_failed(user: User, network: str | None) -> None:
+    with write_transaction():
+        record("auth.second_factor_failed", "user", user.id, after={"network": network}, actor=user)
 
 
 def log_out() -> None:
@@ -224,6 +282,7 @@ def log_out() -> None:
     logout_user()
     session.pop(SESSION_STARTED, None)
     session.pop(SESSION_CLIENT, None)
+    session.pop(PENDING_LOGIN, None)
 
 
 def _client_fingerprint() -> str:

@@ -2,9 +2,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from petition.accounts import service
+from petition.accounts import second_factor, service
 from petition.accounts.access import role_required, safe_next
-from petition.accounts.forms import LoginForm
+from petition.accounts.forms import CodeForm, LoginForm
 from petition.contact import service as contact
 from petition.core.email import canonical_email
 from petition.core.forms import session_expired
@@ -79,11 +79,117 @@ def login():
     form = LoginForm()
     refused = False
     if form.validate_on_submit():
-        if service.log_in(form.email.data, form.password.data, network_of(request.remote_addr)):
-            return redirect(next_path or url_for(".dashboard"), code=303)
+        user = service.log_in(form.email.data, form.password.data, network_of(request.remote_addr))
+        if user is not None and user.has_second_factor:
+            service.await_second_factor(user)
+            return redirect(url_for(".second_factor_login", next=next_path), code=303)
+        if user is not None:
+            return redirect(next_path or _after_login(user), code=303)
         refused = True
     status = 400 if session_expired(form) else 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form, refused=refused, next_path=next_path), status
+
+
+def _after_login(user) -> str:
+    return url_for(".two_factor") if user.must_enrol_second_factor else url_for(".dashboard")
+
+
+def _second_factor_account() -> str:
+    # One budget per account for every code typed, at login or when changing the second factor.
+    user = current_user if current_user.is_authenticated else service.pending_user()
+    return f"second-factor:{user.id if user else '-'}"
+
+
+def _code_refused(response) -> bool:
+    return response.status_code == 422
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its token: an expired one shows the form again
+@limiter.limit(_setting("RATELIMIT_LOGIN_IP"), key_func=rate_limit_key, methods=["POST"])
+@limiter.limit(
+    _setting("RATELIMIT_SECOND_FACTOR"),
+    key_func=_second_factor_account,
+    methods=["POST"],
+    deduct_when=_code_refused,
+)
+def second_factor_login():
+    """The login's second step: the code from the phone, or a recovery code. Wrong codes are
+    throttled per account like passwords (RATELIMIT_SECOND_FACTOR; NIST SP 800-63B §5.2.2)."""
+    next_path = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for(".dashboard"))
+    user = service.pending_user()
+    if user is None:
+        flash(_("Le délai pour saisir le code est dépassé : reconnectez-vous."))
+        return redirect(url_for(".login", next=next_path), code=303)
+    form = CodeForm()
+    refused = False
+    if form.validate_on_submit():
+        network = network_of(request.remote_addr)
+        used = second_factor.check(user, form.code.data)
+        if used is not None:
+            service.start_session(user, network, used)
+            if used == second_factor.RECOVERY:
+                flash(
+                    _(
+                        "Code de secours accepté. Il vous en reste %(left)d : si vous avez perdu votre "
+                        "téléphone, enregistrez-en un nouveau ci-dessous.",
+                        left=second_factor.recovery_codes_left(user),
+                    )
+                )
+                return redirect(url_for(".two_factor"), code=303)
+            return redirect(next_path or url_for(".dashboard"), code=303)
+        service.second_factor_failed(user, network)
+        refused = True
+    status = 400 if session_expired(form) else 422 if request.method == "POST" else 200
+    return render_template(
+        "accounts/second_factor.html", form=form, refused=refused, next_path=next_path
+    ), status
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@role_required("moderator")
+@limiter.limit(
+    _setting("RATELIMIT_SECOND_FACTOR"),
+    key_func=_second_factor_account,
+    methods=["POST"],
+    deduct_when=_code_refused,
+)
+def two_factor():
+    """Enrol a phone (admins must, before any other page), see the recovery codes left, make new
+    ones, or (moderators only) stop using a second factor. Every change asks for a current code."""
+    form = CodeForm()
+    action = request.form.get("action", "enrol")
+    codes = None
+    refused = False
+    if form.validate_on_submit():
+        if not current_user.has_second_factor:
+            codes = second_factor.finish_enrolment(current_user, form.code.data)
+        elif action == "recovery-codes":
+            codes = second_factor.regenerate_recovery_codes(current_user, form.code.data)
+        elif (
+            action == "turn-off"
+            and not current_user.is_admin
+            and second_factor.turn_off(current_user, form.code.data)
+        ):
+            flash(_("La double authentification est désactivée pour votre compte."))
+            return redirect(url_for(".two_factor"), code=303)
+        if codes is not None:
+            return render_template("accounts/recovery_codes.html", codes=codes)
+        refused = True
+        form.code.data = ""
+    status = 400 if session_expired(form) else 422 if request.method == "POST" else 200
+    enrolment = None if current_user.has_second_factor else second_factor.enrolment(current_user)
+    return render_template(
+        "accounts/two_factor.html",
+        form=form,
+        refused=refused,
+        enrolment=enrolment,
+        codes_left=second_factor.recovery_codes_left(current_user)
+        if current_user.has_second_factor
+        else None,
+    ), status
 
 
 @bp.post("/logout")

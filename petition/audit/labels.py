@@ -13,6 +13,13 @@ ACTIONS = {
     "user.create": _l("Compte créé"),
     "user.deactivate": _l("Compte désactivé"),
     "user.password_change": _l("Mot de passe changé"),
+    "auth.second_factor_failed": _l("Code de double authentification refusé"),
+    "user.2fa_enrol": _l("Double authentification activée"),
+    "user.2fa_enrol_failed": _l("Activation de la double authentification refusée (code erroné)"),
+    "user.2fa_recovery_codes": _l("Nouveaux codes de secours créés"),
+    "user.2fa_recovery_code_used": _l("Code de secours utilisé"),
+    "user.2fa_disable": _l("Double authentification désactivée"),
+    "user.2fa_reset": _l("Double authentification réinitialisée (téléphone perdu)"),
     "comment.approve": _l("Commentaire approuvé"),
     "comment.reject": _l("Commentaire refusé"),
     "comment.spam": _l("Commentaire marqué comme spam"),
@@ -38,6 +45,7 @@ FIELDS = {
     "display_name": _l("Nom affiché"),
     "role": _l("Rôle"),
     "is_active": _l("Compte actif"),
+    "second_factor": _l("Double authentification"),
     "comment_moderation": _l("Modération des commentaires"),
     "suspect": _l("Mots à surveiller"),
     "banned": _l("Mots interdits"),
@@ -60,6 +68,7 @@ _VALUES = {
     },
     "role": {"moderator": _l("modération"), "admin": _l("administration")},
     "comment_moderation": {"pre": _l("avant publication"), "post": _l("après publication")},
+    "second_factor": {"totp": _l("code de l'application"), "recovery": _l("code de secours")},
 }
 
 
