@@ -41,9 +41,10 @@ def test_an_account_made_with_the_cli_from_stdin_can_log_in(app, client, runner)
 
     response = log_in(client, "nadia@comite.example", "trois mots bien longs")
     assert response.status_code == 303
-    assert response.headers["Location"] == "/admin/"
-    dashboard = client.get("/admin/").get_data(as_text=True)
-    assert "Connecté(e) en tant que <bdi>Nadia</bdi>" in dashboard
+    # An admin's first stop is enrolling a second factor.
+    assert response.headers["Location"] == "/admin/account/two-factor"
+    page = client.get("/admin/account/two-factor").get_data(as_text=True)
+    assert "Connecté(e) en tant que <bdi>Nadia</bdi>" in page
     assert [entry.action for entry in audit(app)] == ["user.create", "auth.login"]
 
 
@@ -160,7 +161,7 @@ def test_guessing_from_many_addresses_of_one_ipv6_network_is_one_network(app, cl
 def test_guessing_from_many_networks_is_bounded_but_the_owners_networks_still_log_in(app, client, staff):
     limiter.enabled = True
     app.config["RATELIMIT_LOGIN_NEW_NETWORKS"] = "4 per day"
-    email, password = staff.create("admin")
+    email, password = staff.create("moderator")
     owner = app.test_client()
     assert log_in(owner, email, password, environ_base=OWNER).status_code == 303
     owner.post(
@@ -195,6 +196,10 @@ def test_anonymous_visitors_are_sent_to_the_login_page_and_back(client, staff, p
     assert response.headers["Location"] == f"/admin/login?next={path}"
     email, password = staff.create("admin")
     response = log_in(client, email, password, url=response.headers["Location"])
+    # The second step keeps where the visitor was going.
+    assert response.headers["Location"] == f"/admin/login/code?next={path}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    response = client.post(response.headers["Location"], data={"code": staff.code(email), **form_tokens(page)})
     assert response.headers["Location"] == path
     assert client.get(path).status_code == 200
 

@@ -130,6 +130,9 @@ def test_a_recovery_code_logs_in_once_and_says_how_many_are_left(app, staff):
 
 
 def test_wrong_codes_are_throttled_per_account_like_passwords(app, staff):
+    from petition.extensions import limiter
+
+    limiter.enabled = True
     email, password = staff.create("admin")
     client = app.test_client()
     _password_step(client, email, password)
