@@ -199,7 +199,9 @@ def test_anonymous_visitors_are_sent_to_the_login_page_and_back(client, staff, p
     # The second step keeps where the visitor was going.
     assert response.headers["Location"] == f"/admin/login/code?next={path}"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    response = client.post(response.headers["Location"], data={"code": staff.code(email), **form_tokens(page)})
+    response = client.post(
+        response.headers["Location"], data={"code": staff.code(email), **form_tokens(page)}
+    )
     assert response.headers["Location"] == path
     assert client.get(path).status_code == 200
 

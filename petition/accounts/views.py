@@ -142,6 +142,7 @@ def second_factor_login():
             return redirect(next_path or url_for(".dashboard"), code=303)
         service.second_factor_failed(user, network)
         refused = True
+        form.code.data = ""
     status = 400 if session_expired(form) else 422 if request.method == "POST" else 200
     return render_template(
         "accounts/second_factor.html", form=form, refused=refused, next_path=next_path
