@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from petition.core.forms import GuardedForm, multiline_text, no_forbidden_characters, visible_text
 from petition.i18n import direction
-from petition.core.forms import multiline_text, no_forbidden_characters, visible_text
 from petition.updates.service import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX, valid_slug
 
 
@@ -17,7 +17,7 @@ def _slug(form, field):
         raise ValidationError(
             _l(
                 "Lettres minuscules sans accent, chiffres et tirets seulement, avec au moins une lettre. "
-                "Exemple : audience-du-14-septembre"
+                "Exemple : audience-du-14-septembre"
             )
         )
 
@@ -39,7 +39,9 @@ def _title(required: bool):
 def _summary():
     return TextAreaField(
         _l("Résumé (facultatif)"),
-        description=_l("Une ou deux phrases pour la liste, le flux et les aperçus de lien. Sans résumé, le début du texte sert."),
+        description=_l(
+            "Une ou deux phrases pour la liste, le flux et les aperçus de lien. Sans résumé, le début du texte sert."
+        ),
         filters=[multiline_text],
         validators=[
             Optional(),
@@ -55,8 +57,8 @@ def _body(required: bool):
     return TextAreaField(
         _l("Texte"),
         description=_l(
-            "En Markdown : une ligne vide entre deux paragraphes, **gras**, *italique*, "
-            "[texte du lien](https://…), « - » en début de ligne pour une liste, « ## » pour un intertitre. "
+            "En Markdown : une ligne vide entre deux paragraphes, **gras**, *italique*, "
+            "[texte du lien](https://…), « - » en début de ligne pour une liste, « ## » pour un intertitre. "
             "Le HTML s'affiche tel quel."
         ),
         filters=[multiline_text],
@@ -76,20 +78,27 @@ def _written_in(form, locale: str) -> None:
         field.render_kw = {**field.render_kw, "lang": locale, "dir": direction(locale)}
 
 
-class SettingsForm(FlaskForm):
+class _AdminForm(FlaskForm):
+    class Meta(GuardedForm.Meta):
+        """WTForms' own messages (a date it cannot read) in the admin's language."""
+
+
+class SettingsForm(_AdminForm):
     """Where an update belongs, its address and its date."""
 
     petition = SelectField(_l("Pétition"), choices=[], validate_choice=True)
     slug = StringField(
         _l("Adresse"),
-        description=_l("La fin de l'adresse de la page, /updates/…. Elle ne change plus une fois l'actualité publiée."),
+        description=_l(
+            "La fin de l'adresse de la page, /updates/…. Elle ne change plus une fois l'actualité publiée."
+        ),
         filters=[_strip],
         validators=[Optional(), _slug],
         render_kw={"maxlength": SLUG_MAX, "dir": "ltr", "spellcheck": "false", "autocomplete": "off"},
     )
     published_on = DateField(
         _l("Date de publication (facultatif)"),
-        description=_l("Vide : le jour où elle est publiée. Pas de date future."),
+        description=_l("Vide : le jour où elle est publiée. Pas de date future."),
         validators=[Optional()],
     )
 
@@ -106,7 +115,7 @@ class NewUpdateForm(SettingsForm):
 
     slug = StringField(
         _l("Adresse (facultatif)"),
-        description=_l("Vide : faite à partir du titre. Lettres minuscules, chiffres et tirets."),
+        description=_l("Vide : faite à partir du titre. Lettres minuscules, chiffres et tirets."),
         filters=[_strip],
         validators=[Optional(), _slug],
         render_kw={"maxlength": SLUG_MAX, "dir": "ltr", "spellcheck": "false", "autocomplete": "off"},
@@ -121,7 +130,7 @@ class NewUpdateForm(SettingsForm):
         _written_in(self, "fr")
 
 
-class TextForm(FlaskForm):
+class TextForm(_AdminForm):
     """The text of an update in one language. French needs a title and a text; a translation
     needs both too, or nothing at all (it is then removed and French is shown)."""
 

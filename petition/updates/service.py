@@ -88,7 +88,9 @@ def _free_slug(wanted: str, update_id: int | None = None) -> str:
     """`wanted`, or `wanted-2`, `wanted-3`… when another update has it."""
     taken = set(
         db.session.scalars(
-            select(Update.slug).where(Update.slug.like(f"{wanted[: SLUG_MAX - 4]}%"), Update.id != (update_id or 0))
+            select(Update.slug).where(
+                Update.slug.like(f"{wanted[: SLUG_MAX - 4]}%"), Update.id != (update_id or 0)
+            )
         )
     )
     slug, number = wanted, 1
@@ -129,7 +131,9 @@ def _forget() -> None:
     clear_after_commit(clear)
 
 
-def create(french: TextInput, petition_id: int | None = None, slug: str | None = None, published_on=None) -> Update:
+def create(
+    french: TextInput, petition_id: int | None = None, slug: str | None = None, published_on=None
+) -> Update:
     """A new draft with its French text (a write transaction; audit "update.create").
 
     `slug` empty: made from the French title (`slug_from`), numbered if taken; given: SlugTaken
@@ -198,7 +202,11 @@ def save_text(update: Update, locale: str, text: TextInput | None) -> bool:
     with write_transaction():
         row = update.text(locale)
         before = None if row is None else {"title": row.title, "summary": row.summary, "body": row.body}
-        after = None if text is None else {"title": text.title, "summary": text.summary or None, "body": text.body}
+        after = (
+            None
+            if text is None
+            else {"title": text.title, "summary": text.summary or None, "body": text.body}
+        )
         if before == after:
             return False
         if text is None:
@@ -206,7 +214,12 @@ def save_text(update: Update, locale: str, text: TextInput | None) -> bool:
         elif row is None:
             update.texts.append(_text_row(locale, text))
         else:
-            row.title, row.summary, row.body, row.updated_dt = text.title, text.summary or None, text.body, utcnow()
+            row.title, row.summary, row.body, row.updated_dt = (
+                text.title,
+                text.summary or None,
+                text.body,
+                utcnow(),
+            )
         update.updated_dt = utcnow()
         record("update.text", "update", update.id, before=before, after=after, note=locale)
         _forget()
@@ -486,5 +499,7 @@ class Counts:
 
 
 def counts() -> Counts:
-    rows = dict(db.session.execute(select(Update.is_published, func.count()).group_by(Update.is_published)).all())
+    rows = dict(
+        db.session.execute(select(Update.is_published, func.count()).group_by(Update.is_published)).all()
+    )
     return Counts(published=rows.get(True, 0), drafts=rows.get(False, 0))

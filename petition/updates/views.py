@@ -157,7 +157,11 @@ def admin_new():
 
 
 def _preview_text(form) -> dict:
-    return {"title": form.title.data, "summary": form.summary.data, "body_html": markdown_html(form.body.data)}
+    return {
+        "title": form.title.data,
+        "summary": form.summary.data,
+        "body_html": markdown_html(form.body.data),
+    }
 
 
 def _edit_page(update, form: SettingsForm | None = None, status: int = 200):
@@ -197,7 +201,7 @@ def admin_save_settings(update_id: int):
         form.slug.errors = [_("Une autre actualité a déjà cette adresse.")]
         return _edit_page(update, form, 422)
     except service.SlugLocked:
-        form.slug.errors = [_("L'actualité est publiée : son adresse ne change plus.")]
+        form.slug.errors = [_("L'actualité est publiée : son adresse ne change plus.")]
         return _edit_page(update, form, 422)
     except service.FutureDate:
         form.published_on.errors = [_("La date de publication ne peut pas être dans le futur.")]
@@ -247,7 +251,12 @@ def admin_save_text(update_id: int, locale: str):
         return _text_page(update, locale, form, preview=_preview_text(form))
     text = None if form.is_empty else service.TextInput(form.title.data, form.summary.data, form.body.data)
     if service.save_text(update, locale, text):
-        flash(_("Le texte est enregistré.") if text else _("La traduction est retirée : le texte français s'affiche."), "success")
+        flash(
+            _("Le texte est enregistré.")
+            if text
+            else _("La traduction est retirée : le texte français s'affiche."),
+            "success",
+        )
     else:
         flash(_("Aucun changement."), "success")
     return redirect(url_for(".admin_edit", update_id=update.id), code=303)
@@ -276,5 +285,5 @@ def admin_publish(update_id: int):
 def admin_unpublish(update_id: int):
     update = _update(update_id)
     if service.unpublish(update):
-        flash(_("L'actualité est retirée : elle redevient un brouillon."), "success")
+        flash(_("L'actualité est retirée : elle redevient un brouillon."), "success")
     return redirect(url_for(".admin_edit", update_id=update.id), code=303)
