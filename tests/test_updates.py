@@ -438,3 +438,14 @@ def test_the_dashboard_counts_updates_for_admins(app, admin):
     assert re.search(r"<dt>Publiées</dt><dd>1</dd>", section) and re.search(
         r"<dt>Brouillons</dt><dd>1</dd>", section
     )
+
+
+def test_the_migration_makes_the_tables_the_models_describe(app):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    ours = [d for d in differences if "update" in repr(d)]
+    assert ours == []
