@@ -10,7 +10,7 @@ import feedparser
 import pytest
 from flask_babel import force_locale, gettext
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from petition.audit.models import AuditEntry
 from petition.core.markup import markdown_html
@@ -223,6 +223,10 @@ def test_a_post_without_its_csrf_token_changes_nothing(app, admin):
         ({"title": "  "}, "title", "Écrivez un titre."),
         ({"body": ""}, "body", "Écrivez le texte."),
         ({"title": "x" * 201}, "title", "%(max)d caractères au plus."),
+        ({"body": "Le juge\x00 a parlé"}, "body", None),
+        ({"title": "L'audience\u202e du juge"}, "title", None),
+        ({"slug": "a" * 81}, "slug", None),
+        ({"published_on": "2009-02-30"}, "published_on", None),
         ({"slug": "Audience du 14"}, "slug", None),
         ({"slug": "2009"}, "slug", None),
         (
@@ -449,3 +453,28 @@ def test_the_migration_makes_the_tables_the_models_describe(app):
         differences = compare_metadata(context, db.metadata)
     ours = [d for d in differences if "update" in repr(d)]
     assert ours == []
+
+
+def test_a_translation_is_marked_for_review_when_the_french_text_changes_after_it(app, admin):
+    update_id = published(app, arabic=HEARING_AR)
+    review = said(app, "fr", "à revoir\u00a0: le français a changé depuis")
+    assert review not in text(admin.get(f"/admin/updates/{update_id}"))
+    post_form(admin, f"/admin/updates/{update_id}/text/fr", {**HEARING, "body": "Le jugement est rendu."})
+    assert review in text(admin.get(f"/admin/updates/{update_id}"))
+    post_form(admin, f"/admin/updates/{update_id}/text/ar", {**HEARING_AR, "body": "صدر الحكم."})
+    assert review not in text(admin.get(f"/admin/updates/{update_id}"))
+
+
+def test_two_admins_taking_one_address_at_once_get_a_message_not_an_error(app, monkeypatch):
+    with app.test_request_context():
+        service.create(service.TextInput(**HEARING), slug="audience")
+        db.session.remove()
+    with app.test_request_context():
+        # The other admin's row arrives between the check and the insert: the unique index decides.
+        monkeypatch.setattr(db.session, "scalar", lambda *args, **kwargs: None)
+        with pytest.raises(service.SlugTaken):
+            service.create(service.TextInput(**HEARING), slug="audience")
+        monkeypatch.undo()
+        db.session.remove()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Update)) == 1

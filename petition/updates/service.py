@@ -21,6 +21,8 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from petition import i18n
 from petition.audit.service import record
@@ -153,9 +155,18 @@ def create(
         )
         update.texts.append(_text_row("fr", french))
         db.session.add(update)
-        db.session.flush()
+        _flush_address(slug)
         record("update.create", "update", update.id, after={**_state(update), "title": french.title})
     return update
+
+
+def _flush_address(slug: str) -> None:
+    """Write the pending row now: another admin who took the same address a moment ago makes
+    the unique index refuse it (SlugTaken), rather than an error page."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise SlugTaken(slug) from None
 
 
 def _text_row(locale: str, text: TextInput) -> UpdateText:
@@ -183,6 +194,7 @@ def save_settings(update: Update, petition_id: int | None, slug: str, published_
         if published_on is None and not update.is_published:
             published_dt = None
         update.slug, update.petition_id, update.published_dt = slug, petition_id, published_dt
+        _flush_address(slug)
         after = _state(update)
         if after == before:
             return False
@@ -311,7 +323,7 @@ def _published() -> list[UpdateRow]:
         .where(Update.is_published.is_(True))
         .order_by(Update.published_dt.desc(), Update.id.desc())
     )
-    return [row_of(update) for update in db.session.scalars(query)]
+    return [row_of(update) for update in db.session.scalars(query.options(selectinload(Update.texts)))]
 
 
 def for_petition(petition_id: int) -> list[UpdateRow]:
@@ -481,9 +493,9 @@ def all_updates() -> list[Update]:
     """Every update, drafts first, then newest first."""
     return list(
         db.session.scalars(
-            select(Update).order_by(
-                Update.is_published, Update.published_dt.desc().nulls_first(), Update.id.desc()
-            )
+            select(Update)
+            .options(selectinload(Update.texts))
+            .order_by(Update.is_published, Update.published_dt.desc().nulls_first(), Update.id.desc())
         )
     )
 
