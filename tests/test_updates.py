@@ -13,7 +13,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from petition.audit.models import AuditEntry
-from petition.core.markup import markdown_html
+from petition.core.markup import markdown_html, markdown_text
 from petition.extensions import db
 from petition.updates import service
 from petition.updates.models import Update
@@ -98,6 +98,13 @@ def test_markdown_shows_typed_html_as_text_and_keeps_only_safe_links():
     assert 'href="javascript:' not in html
     assert 'href="data:' not in html and "<img" not in html
     assert "<h2>Titre</h2>" in html and "<h1" not in html
+
+
+def test_a_description_is_the_text_without_markup_or_headings():
+    assert markdown_text(
+        "## Ce qui s'est dit\n\nLe **juge** a lu [la lettre](https://x.org).\n\n- a\n- b"
+    ) == ("Le juge a lu la lettre. a b")
+    assert markdown_text("<b>gras</b> &amp; co") == "<b>gras</b> & co"
 
 
 # --- Admin: write, translate, preview, publish ------------------------------------------------

@@ -49,6 +49,8 @@ def markdown_html(text: str | None) -> Markup:
 
 
 def markdown_text(text: str | None) -> str:
-    """The words of Markdown `text` without its markup, on one line (excerpts, descriptions)."""
-    spaced = _BLOCK_END.sub(" ", str(markdown_html(text)))
-    return " ".join(unescape(nh3.clean(spaced, tags=set())).split())
+    """The words of Markdown `text` without its markup or headings, on one line (excerpts,
+    descriptions)."""
+    spaced = _BLOCK_END.sub(r"\g<0> ", str(markdown_html(text)))
+    headings = {f"h{level}" for level in range(2, 7)}
+    return " ".join(unescape(nh3.clean(spaced, tags=set(), clean_content_tags=headings)).split())

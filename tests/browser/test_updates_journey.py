@@ -4,7 +4,14 @@ on a 360 px phone reads it in Arabic from the petition page. Screenshots are kep
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ACCEPT, axe_violations, no_horizontal_scroll, screenshot, sticking_out
+from tests.browser.conftest import (
+    ACCEPT,
+    ARTIFACTS,
+    axe_violations,
+    no_horizontal_scroll,
+    screenshot,
+    sticking_out,
+)
 from tests.commenting import log_in
 
 pytestmark = pytest.mark.browser
@@ -55,6 +62,8 @@ def test_an_admin_publishes_an_update_in_arabic_and_a_visitor_reads_it_on_a_phon
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     latest = page.locator(".latest-update")
     expect(latest.get_by_role("heading", level=2)).to_have_text("آخر خبر")
+    ARTIFACTS.mkdir(exist_ok=True)
+    latest.screenshot(path=str(ARTIFACTS / "ar-petition-latest-update-360.png"))
     latest.get_by_role("link", name=TITLE_AR).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE_AR)
     expect(page.locator(".update-body h2")).to_have_text("ما قيل في الجلسة")
