@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.pages.views import bp as pages
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
+    from petition.updates.views import bp as updates
 
     for blueprint in (
         pages,
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         contact,
         health,
         mail,
+        updates,
     ):
         app.register_blueprint(blueprint)
 

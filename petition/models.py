@@ -10,6 +10,7 @@ from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
+from petition.updates.models import Update, UpdateText
 
 __all__ = [
     "AuditEntry",
@@ -29,5 +30,7 @@ __all__ = [
     "Signature",
     "SignatureSource",
     "SignatureStatus",
+    "Update",
+    "UpdateText",
     "User",
 ]

@@ -17,6 +17,8 @@ PUBLIC = (
     "/petitions/kleema/flyer?format=a4",
     "/embed/kleema",
     "/privacy",
+    "/updates",
+    "/petitions/kleema/updates",
 )
 # The widget other sites frame is no page of its own for search engines.
 INDEXED = tuple(path for path in PUBLIC if not path.startswith("/embed/"))

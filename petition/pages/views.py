@@ -25,6 +25,7 @@ from petition.petitions import service as petitions
 from petition.sharing import referrals
 from petition.signing import service as signing
 from petition.signing.forms import SignatureForm
+from petition.updates import service as updates
 
 bp = Blueprint("petitions", __name__)
 
@@ -32,6 +33,7 @@ bp = Blueprint("petitions", __name__)
 def petition_page(petition, form: SignatureForm | None = None, status: int = 200, notice: str | None = None):
     """The petition page (status 200), or again after a refused signature, with `form` as sent."""
     localized = petitions.localized(petition)
+    latest = updates.latest_for(petition.id)
     return (
         render_template(
             "petitions/show.html",
@@ -42,6 +44,7 @@ def petition_page(petition, form: SignatureForm | None = None, status: int = 200
             notice=notice,
             comment_preview=preview(localized),
             comment_form=CommentForm(),
+            latest_update=updates.localized(latest, str(get_locale())) if latest else None,
         ),
         status,
     )

@@ -141,6 +141,15 @@ def site_card(locale: str) -> ShareImage:
     return _cached(f"site:{locale}", site_card_version(locale), 0, _site_card_text, locale)
 
 
+def page_card(key: str, version: str, draw, locale: str) -> ShareImage:
+    """The card of another kind of page (an update), drawn as the petition's and stored the same way.
+
+    `draw(host)` returns its `card.CardText` in `locale` (it runs under that locale); the card is
+    drawn again when `version` changes (a new title, a new design).
+    """
+    return _cached(f"page:{key}", f"{CARD_DESIGN}-{_digest(version)}", 0, lambda: draw(_host()), locale)
+
+
 # --- Page metadata ----------------------------------------------------------------------------
 
 OG_LOCALES = {"fr": "fr_FR", "ar": "ar_AR", "en": "en_GB"}
