@@ -1,7 +1,7 @@
 """updates: the committee's news of the case, with a text per language
 
-Revision ID: 0014_updates
-Revises: 0013_signature_towns
+Revision ID: 0015_updates
+Revises: 0014_staff_second_factor
 Create Date: 2026-11-29 18:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0014_updates"
-down_revision = "0013_signature_towns"
+revision = "0015_updates"
+down_revision = "0014_staff_second_factor"
 branch_labels = None
 depends_on = None
 
