@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.pages.views import bp as pages
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
+    from petition.transparency.views import bp as transparency
 
     for blueprint in (
         pages,
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         contact,
         health,
         mail,
+        transparency,
     ):
         app.register_blueprint(blueprint)
 

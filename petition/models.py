@@ -10,20 +10,24 @@ from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
+from petition.transparency.models import Checkpoint, LogEvent, SealState
 
 __all__ = [
     "AuditEntry",
+    "Checkpoint",
     "Comment",
     "CommentCounts",
     "CommentReport",
     "ContactMessage",
     "CountShard",
     "DigestState",
+    "LogEvent",
     "ModeratedWord",
     "OutboxMail",
     "Petition",
     "PetitionTranslation",
     "ReferralLink",
+    "SealState",
     "ShareImage",
     "Signature",
     "SignatureSource",
