@@ -19,10 +19,13 @@ each request. HTTP caching of whole answers is the proxy's job, driven by `Cache
 | text of every page, or of a form, the same for everyone: the footer (templates/base.html), the end of the signature form (templates/petitions/show.html), the comment form's help (templates/comments/_macros.html) | fragments `site-footer` per `<locale>`; `sign-form-end` per `<locale>`; `comment-form-help` per `<locale>`, moderation setting, `COMMENT_EDIT_MINUTES` | 300 s | nobody: they change only with a deploy (catalogs, settings); another moderation setting is another key |
 | the petition page's comment fragment, for readers who wrote none of it (`comments.preview`) | `comment-preview/<petition_id>/<locale>` | `TEXT_SECONDS` | `comments.service` on every change the public may see (`_refresh`, featuring) |
 | moderated words (`comments.words.listed`) | `words/<suspect or banned>` | `TEXT_SECONDS` | `comments.words.replace` (an admin's edit, the defaults) |
+| a full page of the public log of the count (`transparency.service.log_page`): sealed entries never change | `transparency-log/<page>` | a day (`FULL_PAGE_SECONDS`) | nobody: a full page is final; the last, growing page is never cached |
 | country options of the signature form, nothing selected (`core.forms.GroupedSelectField`) | `options/countries/<locale>` | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
 
 Every key is prefixed with `CACHE_KEY_PREFIX`. HTTP: the count JSON says `Cache-Control: public,
-max-age=10` (`api.views.MAX_AGE`) and carries no cookie, for the proxy in front.
+max-age=10` (`api.views.MAX_AGE`) and carries no cookie, for the proxy in front. The public log's
+full pages say `public, max-age=31536000, immutable`, its last page and the latest checkpoint
+`public, max-age=10` (`transparency.views`).
 
 With SimpleCache a write clears the copy of its own process only: the others see it after the
 lifetime above (the count after two seconds at most). With Redis every process sees it at once.

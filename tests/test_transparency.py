@@ -457,3 +457,14 @@ def test_signatures_counted_before_the_log_existed_enter_it_with_their_receipt(a
         as_text=True
     )
     assert verify.verify("http://localhost", fetch=_fetch(client)).ok
+
+
+def test_the_dashboard_shows_the_log_and_warns_when_checkpoints_stop(app, client, signer, staff):
+    _sign_and_confirm(signer, "amina")
+    staff.login(client, "moderator")
+    text = client.get("/admin/").get_data(as_text=True)
+    assert "Registre public du compte" in text
+    assert "vérifiez la tâche" in text  # an event waits and no checkpoint was ever made
+    _checkpoint(app)
+    text = client.get("/admin/").get_data(as_text=True)
+    assert "vérifiez la tâche" not in text and "Dernier point de contrôle" in text

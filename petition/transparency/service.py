@@ -216,12 +216,16 @@ class LogStatus:
     length: int
     waiting: int
     checkpoint: Checkpoint | None
+    late: bool  # events wait and no checkpoint for three intervals: is the cron job running?
 
 
 def status() -> LogStatus:
     """For the dashboard: sealed entries, events waiting for the sealer, the latest checkpoint."""
-    waiting = db.session.scalar(select(func.count()).select_from(LogEvent).where(LogEvent.seq.is_(None)))
-    return LogStatus(sealed_length(), waiting or 0, latest_checkpoint())
+    waiting = db.session.scalar(select(func.count()).select_from(LogEvent).where(LogEvent.seq.is_(None))) or 0
+    latest = latest_checkpoint()
+    interval = timedelta(minutes=3 * current_app.config["TRANSPARENCY_CHECKPOINT_MINUTES"])
+    late = bool(waiting) and (latest is None or utcnow() - latest.created_dt > interval)
+    return LogStatus(sealed_length(), waiting, latest, late)
 
 
 def run_checkpoints(app, minutes: float, stop: threading.Event) -> None:

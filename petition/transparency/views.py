@@ -20,6 +20,7 @@ GROWING_SECONDS = 10
 FINAL_SECONDS = 31536000
 
 bp.add_app_template_global(service.receipt_of, "receipt_of")
+bp.add_app_template_global(service.status, "transparency_status")
 
 
 def _checkpoint_limit() -> str:
