@@ -81,7 +81,13 @@ def receipt():
     return page, (422 if error else 200)
 
 
-def _lines(items: list[dict], final: bool, page: int, endpoint: str) -> Response:
+def _json_lines(read_page, endpoint: str) -> Response:
+    """Page ?page=N of a list as JSON Lines; `read_page(N)` gives (items, whether the page is full).
+    A full page never changes again: browsers and the proxy keep it for good."""
+    page = parse_page(request.args.get("page"))
+    if page is None:
+        return Response("", status=404)
+    items, final = read_page(page)
     body = "".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n" for item in items)
     response = Response(body, mimetype="application/jsonl")
     response.charset = "utf-8"
@@ -95,27 +101,16 @@ def _lines(items: list[dict], final: bool, page: int, endpoint: str) -> Response
     return response.make_conditional(request)
 
 
-def _page_number() -> int | None:
-    return parse_page(request.args.get("page"))
-
-
 @bp.get("/log.jsonl")
 def log():
-    """Entries by sequence number, PAGE_SIZE a page; a full page never changes again."""
-    page = _page_number()
-    if page is None:
-        return Response("", status=404)
-    entries, final = service.log_page(page)
-    return _lines(entries, final, page, "transparency.log")
+    """Entries by sequence number, PAGE_SIZE a page."""
+    return _json_lines(service.log_page, "transparency.log")
 
 
 @bp.get("/checkpoints.jsonl")
 def checkpoints():
-    page = _page_number()
-    if page is None:
-        return Response("", status=404)
-    items, final = service.checkpoints_page(page)
-    return _lines(items, final, page, "transparency.checkpoints")
+    """Every checkpoint, oldest first, PAGE_SIZE a page."""
+    return _json_lines(service.checkpoints_page, "transparency.checkpoints")
 
 
 @bp.get("/checkpoint.json")
