@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
     from petition.updates.views import bp as updates
+    from petition.transparency.views import bp as transparency
 
     for blueprint in (
         pages,
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
         health,
         mail,
         updates,
+        transparency,
     ):
         app.register_blueprint(blueprint)
 

@@ -22,11 +22,14 @@ each request. HTTP caching of whole answers is the proxy's job, driven by `Cache
 | published updates, newest first, with each language's text rendered from Markdown (`updates.service.published`): the lists, update pages and the petition page's latest update are cut from it | `updates/published` | `TEXT_SECONDS` | every write of `updates.service` (create excepted: a draft is not public): text, settings, publish, unpublish |
 | the Atom feed of updates in one language (`updates.service.feed_xml`) | `updates/feed/<locale>` | `TEXT_SECONDS` | the same writes |
 | an update's preview card in one language (`updates.service.card_png`, stored in `share_images` as `page:update:<id>:<locale>`) | database row, like the petition's card | until its title, summary or date changes (a new version) | nobody: another text is another version |
+| a full page of the public log of the count (`transparency.service.log_page`): sealed entries never change | `transparency-log/<page>` | a day (`FULL_PAGE_SECONDS`) | nobody: a full page is final; the last, growing page is never cached |
 | country options of the signature form, nothing selected (`core.forms.GroupedSelectField`) | `options/countries/<locale>` | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
 
 Every key is prefixed with `CACHE_KEY_PREFIX`. HTTP: the count JSON says `Cache-Control: public,
 max-age=10` (`api.views.MAX_AGE`) and carries no cookie, for the proxy in front; the updates'
-Atom feeds and cards say `public, max-age=300` (`updates.views.FEED_MAX_AGE`) with no cookie.
+Atom feeds and cards say `public, max-age=300` (`updates.views.FEED_MAX_AGE`) with no cookie. The
+public log's full pages say `public, max-age=31536000, immutable`, its last page and the latest
+checkpoint `public, max-age=10` (`transparency.views`).
 
 With SimpleCache a write clears the copy of its own process only: the others see it after the
 lifetime above (the count after two seconds at most). With Redis every process sees it at once.

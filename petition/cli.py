@@ -19,6 +19,7 @@ from petition.mail import service as mail
 from petition.petitions.models import Petition
 from petition.petitions.seed import ensure_kleema_petition
 from petition.signing import service as signing
+from petition.transparency.cli import transparency_cli
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
 counts_cli = AppGroup("counts", help="Signature counts.")
@@ -86,3 +87,4 @@ def register(app) -> None:
     app.cli.add_command(counts_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(comments_cli)
+    app.cli.add_command(transparency_cli)

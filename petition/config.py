@@ -45,8 +45,23 @@ def _dev_secret(instance: Path) -> str:
     return secret
 
 
+def _dev_transparency_key(instance: Path) -> str:
+    """An Ed25519 key kept under instance/ that signs the development site's checkpoints."""
+    from petition.transparency.chain import new_private_key_pem
+
+    path = instance / "dev-transparency-key.pem"
+    if path.exists():
+        return path.read_text()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = new_private_key_pem()
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
 def from_environment(instance: Path = INSTANCE) -> dict:
     secret = os.environ.get("SECRET_KEY")
+    transparency_key = os.environ.get("TRANSPARENCY_KEY")
     production = _flag("PRODUCTION", bool(secret))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'kleema.db'}"
     redis_url = os.environ.get("REDIS_URL") or None
@@ -123,6 +138,12 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "COMPRESS_BR_LEVEL": 5,
         "COMPRESS_ALGORITHM_STREAMING": ["br", "zstd", "deflate"],
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        # Signs the public checkpoints of the count (petition/transparency); PEM or base64.
+        "TRANSPARENCY_KEY": transparency_key or _dev_transparency_key(instance),
+        "DEV_TRANSPARENCY_KEY": not transparency_key,
+        "TRANSPARENCY_CHECKPOINT_MINUTES": _int("TRANSPARENCY_CHECKPOINT_MINUTES", 5),
+        "TRANSPARENCY_BACKGROUND": _flag("TRANSPARENCY_BACKGROUND", True),
+        "RATELIMIT_CHECKPOINT": os.environ.get("RATELIMIT_CHECKPOINT", "2 per minute;20 per hour"),
     }
 
 
@@ -249,6 +270,18 @@ def check_production(config: dict) -> None:
         )
     if not config.get("RATELIMIT_ENABLED"):
         problems.append("RATELIMIT_ENABLED=false is not allowed in production")
+    if config.get("DEV_TRANSPARENCY_KEY"):
+        problems.append(
+            "TRANSPARENCY_KEY must be set in production (the development key signs checkpoints), "
+            "e.g. with python -m petition.transparency new-key"
+        )
+    elif config.get("TRANSPARENCY_KEY"):
+        from petition.transparency.chain import load_private_key
+
+        try:
+            load_private_key(config["TRANSPARENCY_KEY"])
+        except ValueError as error:
+            problems.append(str(error))
     if config.get("DEBUG"):
         problems.append("FLASK_DEBUG must be off in production (the debugger runs any code it is sent)")
     if problems:

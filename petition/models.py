@@ -11,21 +11,25 @@ from petition.petitions.models import Petition, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 from petition.updates.models import Update, UpdateText
+from petition.transparency.models import Checkpoint, LogEvent, SealState
 
 __all__ = [
     "AuditEntry",
+    "Checkpoint",
     "Comment",
     "CommentCounts",
     "CommentReport",
     "ContactMessage",
     "CountShard",
     "DigestState",
+    "LogEvent",
     "ModeratedWord",
     "OutboxMail",
     "Petition",
     "PetitionTranslation",
     "RecoveryCode",
     "ReferralLink",
+    "SealState",
     "ShareImage",
     "Signature",
     "SignatureSource",

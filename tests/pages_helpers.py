@@ -1,5 +1,6 @@
 """Every page a visitor can reach, with or without a mailed link, for checks that go over them all."""
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ PUBLIC = (
     "/privacy",
     "/updates",
     "/petitions/kleema/updates",
+    "/transparency",
 )
 # The widget other sites frame is no page of its own for search engines.
 INDEXED = tuple(path for path in PUBLIC if not path.startswith("/embed/"))
@@ -75,3 +77,11 @@ def visible_text(page_html: str) -> str:
     parser = _Text()
     parser.feed(page_html)
     return "\n".join(parser.parts)
+
+
+def receipt_pages(client, confirm_path: str) -> list[str]:
+    """The receipt look-up with the receipt shown on a confirmed signature's page, and with text
+    that is no receipt (the form back with its message)."""
+    page = client.get(confirm_path).get_data(as_text=True)
+    receipt = re.search(r"\b[A-Z2-7]{4}(?:-[A-Z2-7]{4}){5}\b", page).group(0)
+    return [f"/transparency/receipt?receipt={receipt}", "/transparency/receipt?receipt=not-a-receipt"]

@@ -22,6 +22,7 @@ from petition.petitions import service as petitions
 from petition.sharing import referrals
 from petition.signing.models import Signature, SignatureStatus
 from petition.signing.places import without_postcode
+from petition.transparency import service as transparency
 
 CONFIRM = "confirm-signature"
 WITHDRAW = "withdraw-signature"
@@ -213,6 +214,8 @@ def _links(signature: Signature, locale: str) -> dict:
         "petition_url": absolute_url("petitions.show", slug=signature.petition.slug, lang=locale),
         "referral_url": referrals.personal_url(signature.petition, referrals.link_of(signature).code),
         "referral_stats_url": referrals.stats_url(link_token(signature, referrals.REFERRAL_STATS), locale),
+        "receipt": (receipt := transparency.receipt_of(signature)),
+        "receipt_url": absolute_url("transparency.receipt", receipt=receipt, lang=locale),
     }
 
 
@@ -262,9 +265,11 @@ def change_count(signature: Signature, amount: int, *, event: str, reason: str |
 
     The one place where a signature starts or stops counting: `event` (CONFIRMED, WITHDRAWN,
     INVALIDATED, VALIDATED above) and `reason` (a moderator's, for INVALIDATED) say why. The
-    recent signers shown with the count are cleared with it, after commit.
+    recent signers shown with the count are cleared with it, after commit. The event goes into
+    the public log of the count (petition/transparency) in the same transaction.
     """
     counting.add(signature.petition_id, signature.country, amount)
+    transparency.record(signature, event, reason)
     clear_after_commit(lambda: cache.delete(f"signers/{signature.petition_id}"))
 
 
