@@ -102,8 +102,8 @@ def _register_blueprints(app: Flask) -> None:
     from petition.pages.views import bp as pages
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
-    from petition.updates.views import bp as updates
     from petition.transparency.views import bp as transparency
+    from petition.updates.views import bp as updates
 
     for blueprint in (
         pages,

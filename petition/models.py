@@ -10,8 +10,8 @@ from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
-from petition.updates.models import Update, UpdateText
 from petition.transparency.models import Checkpoint, LogEvent, SealState
+from petition.updates.models import Update, UpdateText
 
 __all__ = [
     "AuditEntry",
