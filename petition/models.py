@@ -5,6 +5,14 @@ from petition.audit.models import AuditEntry
 from petition.comments.models import Comment, CommentCounts, CommentReport, ModeratedWord
 from petition.contact.models import ContactMessage
 from petition.counting.models import CountShard
+from petition.fraud.models import (
+    Ban,
+    BlockedNetwork,
+    BulkInvalidation,
+    BulkInvalidationItem,
+    DomainRule,
+    TrendAlert,
+)
 from petition.mail.models import OutboxMail
 from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionTranslation
@@ -13,12 +21,17 @@ from petition.signing.models import Signature, SignatureStatus
 
 __all__ = [
     "AuditEntry",
+    "Ban",
+    "BlockedNetwork",
+    "BulkInvalidation",
+    "BulkInvalidationItem",
     "Comment",
     "CommentCounts",
     "CommentReport",
     "ContactMessage",
     "CountShard",
     "DigestState",
+    "DomainRule",
     "ModeratedWord",
     "OutboxMail",
     "Petition",
@@ -28,5 +41,6 @@ __all__ = [
     "Signature",
     "SignatureSource",
     "SignatureStatus",
+    "TrendAlert",
     "User",
 ]

@@ -91,6 +91,7 @@ def sign(
     locale: str,
     ip: str | None,
     flag_reason: str | None = None,
+    mail_flagged: bool = False,
     source: referrals.FirstTouch | None = None,
     remembered_code: str | None = None,
 ) -> str:
@@ -105,11 +106,14 @@ def sign(
     link, the mail), so the answer's timing does not tell who signed. The mail goes to the
     address stored at the first signature: "please confirm" while pending, "you already signed"
     once confirmed, at most MAILS_PER_ADDRESS_PER_DAY a day per canonical mailbox.
+
+    A signature with a `flag_reason` is kept and never counts until a moderator clears it
+    (petition/fraud); its owner gets the mail only with `mail_flagged` (not for robots).
     """
     canonical = canonical_email(data.email)
     with write_transaction():
         existing = _signature_of(petition_id, canonical)
-        may_mail = flag_reason is None and not mail.daily_cap_reached(canonical)
+        may_mail = (flag_reason is None or mail_flagged) and not mail.daily_cap_reached(canonical)
         signature_id = (
             db.session.connection()
             .execute(
