@@ -19,6 +19,8 @@ each request. HTTP caching of whole answers is the proxy's job, driven by `Cache
 | text of every page, or of a form, the same for everyone: the footer (templates/base.html), the end of the signature form (templates/petitions/show.html), the comment form's help (templates/comments/_macros.html) | fragments `site-footer` per `<locale>`; `sign-form-end` per `<locale>`; `comment-form-help` per `<locale>`, moderation setting, `COMMENT_EDIT_MINUTES` | 300 s | nobody: they change only with a deploy (catalogs, settings); another moderation setting is another key |
 | the petition page's comment fragment, for readers who wrote none of it (`comments.preview`) | `comment-preview/<petition_id>/<locale>` | `TEXT_SECONDS` | `comments.service` on every change the public may see (`_refresh`, featuring) |
 | moderated words (`comments.words.listed`) | `words/<suspect or banned>` | `TEXT_SECONDS` | `comments.words.replace` (an admin's edit, the defaults) |
+| blocked networks and network bans in force (`fraud.service._network_rules`), read at every signature and comment | `fraud/networks` | `TEXT_SECONDS` | `fraud.service` on every ban, lift and block-list change of a network |
+| the last trending check (`fraud.service.watch_trends_now_and_then`): a marker, not data | `fraud/trend-check` | 60 s | nobody: it lets one check a minute through |
 | country options of the signature form, nothing selected (`core.forms.GroupedSelectField`) | `options/countries/<locale>` | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
 
 Every key is prefixed with `CACHE_KEY_PREFIX`. HTTP: the count JSON says `Cache-Control: public,

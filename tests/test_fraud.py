@@ -363,3 +363,26 @@ def test_the_fraud_pages_speak_each_language(client, staff, lang):
         response = client.get(f"{path}?lang={lang}")
         assert response.status_code == 200
         assert words[lang] in response.get_data(as_text=True)
+
+
+def test_a_ban_on_an_address_is_part_of_its_data_and_erased_with_it(app, staff):
+    from petition.core import personal_data
+
+    email, _password = staff.create()
+    with app.app_context():
+        from petition.accounts.service import find_user
+
+        fraud.add_ban(
+            "email",
+            "Troll@Example.org",
+            signing_side=True,
+            commenting_side=True,
+            days=None,
+            reason="x",
+            actor=find_user(email),
+        )
+        bans = next(h for h in personal_data.holders() if h.name == "fraud-bans")
+        assert [b["reason"] for b in bans.export("troll@example.org")] == ["x"]
+        assert bans.erase("troll@example.org", personal_data.Erasure()) == 1
+        db.session.commit()
+        assert not fraud.banned("troll@example.org", None, signing_side=True)

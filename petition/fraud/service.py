@@ -33,6 +33,7 @@ from sqlalchemy import delete, func, or_, select
 from petition.accounts.models import ADMIN, User
 from petition.audit import service as audit
 from petition.caching import TEXT_SECONDS, cached, clear_after_commit
+from petition.core import personal_data
 from petition.core.email import canonical_email
 from petition.core.network import client_key, hash_ip
 from petition.core.time import utcnow
@@ -794,3 +795,30 @@ def _trend_mail(params: dict, locale: str) -> dict | None:
         return None
     args = {"network": alert.source} if alert.source_kind == "network" else {"domain": alert.source}
     return {"alert": alert, "queue_url": absolute_url("fraud.queue", lang=locale, **args)}
+
+
+def _export_bans(canonical: str) -> list[dict]:
+    rows = db.session.scalars(select(Ban).where(Ban.kind == "email", Ban.value == canonical))
+    return [
+        {
+            "signing": ban.from_signing,
+            "commenting": ban.from_commenting,
+            "reason": ban.reason,
+            "created": ban.created_dt.isoformat(),
+            "until": ban.until_dt.isoformat() if ban.until_dt else None,
+            "lifted": ban.lifted_dt.isoformat() if ban.lifted_dt else None,
+        }
+        for ban in rows
+    ]
+
+
+def _erase_bans(canonical: str, erasure: personal_data.Erasure) -> int:
+    """The bans naming the address go with it (in the caller's transaction)."""
+    result = db.session.execute(delete(Ban).where(Ban.kind == "email", Ban.value == canonical))
+    _forget_networks()
+    return result.rowcount
+
+
+personal_data.holder(
+    "fraud-bans", label=_l("Bannissements de cette adresse"), export=_export_bans, erase=_erase_bans
+)
