@@ -1,11 +1,10 @@
 """The back office against fraud: flagged signatures, bulk invalidation and undo, bans, block
 lists and trending alerts, as signers and moderators see them."""
 
-import secrets
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from petition.audit.models import AuditEntry
 from petition.core.network import hash_ip
@@ -15,9 +14,9 @@ from petition.extensions import db, limiter
 from petition.fraud import service as fraud
 from petition.fraud.models import TrendAlert
 from petition.petitions.models import Petition
-from petition.signing import service as signing
-from petition.signing.models import Signature, SignatureStatus
+from petition.signing.models import Signature
 from tests.commenting import Reader
+from tests.fraud_helpers import flood
 from tests.helpers import GOOD, form_tokens
 
 
@@ -219,38 +218,9 @@ def test_an_expired_ban_no_longer_holds(app, staff):
         assert not fraud.banned("ali@exemple.ma", None, signing_side=True)
 
 
-def _flood(app, n: int, network: str = "203.0.113.", country: str = "MA", confirmed: bool = True) -> None:
-    """n signatures from one /24 written in bulk, counted as the site counts them."""
-    now = utcnow()
-    with app.app_context():
-        petition_id = db.session.scalar(select(Petition.id).where(Petition.slug == "kleema"))
-        rows = [
-            {
-                "petition_id": petition_id,
-                "token": secrets.token_urlsafe(18),
-                "status": SignatureStatus.CONFIRMED if confirmed else SignatureStatus.PENDING,
-                "first_name": "Robot",
-                "last_name": str(i),
-                "email": f"bot{i}@{network.replace('.', '-')}example.org",
-                "email_canonical": f"bot{i}@{network.replace('.', '-')}example.org",
-                "country": country if i % 5 else "FR",
-                "consent_wording": "",
-                "locale": "fr",
-                "ip_hash": hash_ip(f"{network}{i % 250 + 1}"),
-                "created_dt": now,
-                "confirmed_dt": now if confirmed else None,
-            }
-            for i in range(n)
-        ]
-        db.session.execute(insert(Signature), rows)
-        counting.reconcile(petition_id, signing.counted_by_country, repair=True)
-        db.session.commit()
-        db.session.remove()
-
-
 def test_a_flood_of_500_from_one_slash_24_is_previewed_invalidated_and_undone(app, client, signer, staff):
     signer.sign_and_confirm(email="vraie@example.org")
-    _flood(app, 500)
+    flood(app, 500)
     assert signer.count() == 501
     staff.login(client)
     page = client.get("/admin/fraud/bulk").get_data(as_text=True)
@@ -280,7 +250,7 @@ def test_a_flood_of_500_from_one_slash_24_is_previewed_invalidated_and_undone(ap
 
 
 def test_bulk_invalidation_by_domain_and_time_window_counts_exactly(app, staff):
-    _flood(app, 20, network="192.0.2.")
+    flood(app, 20, network="192.0.2.")
     email, _password = staff.create()
     with app.app_context():
         from petition.accounts.service import find_user
@@ -329,7 +299,7 @@ def test_a_fast_network_alerts_admins_once_an_hour(app, staff, signer, smtp_sink
     admin, _password = staff.create("admin")
     staff.create("moderator")
     app.config["FRAUD_ALERT_SIGNATURES"] = 25
-    _flood(app, 30, network="198.51.100.", confirmed=False)
+    flood(app, 30, network="198.51.100.", confirmed=False)
     with app.app_context():
         alerts = fraud.watch_trends()
         assert sorted(a.source_kind for a in alerts) == ["domain", "network"]
@@ -346,7 +316,7 @@ def test_a_fast_network_alerts_admins_once_an_hour(app, staff, signer, smtp_sink
 
 def test_the_dashboard_shows_the_alerts(app, client, staff):
     app.config["FRAUD_ALERT_SIGNATURES"] = 10
-    _flood(app, 12, network="198.51.100.", confirmed=False)
+    flood(app, 12, network="198.51.100.", confirmed=False)
     with app.app_context():
         fraud.watch_trends()
         db.session.remove()
