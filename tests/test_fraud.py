@@ -356,3 +356,80 @@ def test_a_ban_on_an_address_is_part_of_its_data_and_erased_with_it(app, staff):
         assert bans.erase("troll@example.org", personal_data.Erasure()) == 1
         db.session.commit()
         assert not fraud.banned("troll@example.org", None, signing_side=True)
+
+
+def test_a_form_sent_just_after_the_minimum_time_is_a_near_miss_kept_aside(app, signer, smtp_sink):
+    app.config["SIGN_SUSPECT_SECONDS"] = 60  # the form in these tests is sent at once
+    assert signer.sign(email="presque-robot@example.org").status_code == 303
+    assert _flag_of(app, "presque-robot@example.org") == "fast"
+    signer.deliver()
+    assert smtp_sink.last_to("presque-robot@example.org") is not None  # maybe a person with autofill
+
+
+def test_a_pending_flagged_signature_validated_counts_when_its_owner_confirms(app, client, signer, staff):
+    assert signer.sign(email="prudente@trashmail.com").status_code == 303
+    staff.login(client)
+    queue = client.get("/admin/fraud").get_data(as_text=True)
+    assert "en attente de confirmation" in queue
+    with app.app_context():
+        signature_id = db.session.scalar(select(Signature.id))
+    client.post("/admin/fraud/decide", data={"action": f"validate:{signature_id}", **form_tokens(queue)})
+    assert signer.count() == 0
+    signer.press_button(signer.confirm_link("prudente@trashmail.com"))
+    assert signer.count() == 1
+
+
+def test_an_ipv6_slash_64_ban_holds_for_every_address_in_it(app, client, staff):
+    staff.login(client)
+    page = client.get("/admin/fraud/bans").get_data(as_text=True)
+    data = {
+        "kind": "network",
+        "value": "2001:db8:1234:5678::/64",
+        "from_signing": "y",
+        "days": "30",
+        "reason": "faux comptes",
+    }
+    assert client.post("/admin/fraud/bans", data={**data, **form_tokens(page)}).status_code == 303
+    assert _sign_from(app, "2001:db8:1234:5678:aaaa::9", "v6-a@example.org") == 303
+    assert _sign_from(app, "2001:db8:1234:5679::9", "v6-b@example.org") == 303
+    assert [_flag_of(app, "v6-a@example.org"), _flag_of(app, "v6-b@example.org")] == ["banned", None]
+    bans = client.get("/admin/fraud/bans").get_data(as_text=True)
+    assert "2001:db8:1234:5678::/64" in bans
+    with app.app_context():
+        ban_id = fraud.bans()[0].id
+    assert client.post(f"/admin/fraud/bans/{ban_id}/lift", data=form_tokens(bans)).status_code == 303
+    assert _sign_from(app, "2001:db8:1234:5678:aaaa::9", "v6-c@example.org") == 303
+    assert _flag_of(app, "v6-c@example.org") is None
+
+
+def test_the_fraud_pages_are_for_staff_only(client):
+    for path in ("/admin/fraud", "/admin/fraud/bulk", "/admin/fraud/bans", "/admin/fraud/blocklists"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+    assert client.post("/admin/fraud/decide", data={"action": "validate:1"}).status_code in (302, 400)
+
+
+def test_the_dashboard_counts_only_what_waits_for_a_decision(app, client, staff):
+    flood(app, 3, flag="rate-limit")
+    flood(app, 2, network="192.0.2.", flag="invalidated")
+    staff.login(client)
+    html = client.get("/admin/").get_data(as_text=True)
+    held = html.split("Mises de côté comme suspectes", 1)[1].split("</dd>", 1)[0]
+    assert held.endswith(">3")
+
+
+def test_a_flood_signing_through_the_form_raises_an_alert(app, staff, smtp_sink, signer):
+    admin, _password = staff.create("admin")
+    app.config["FRAUD_ALERT_SIGNATURES"] = 3
+    for n in range(2):
+        assert _sign_from(app, "198.51.100.20", f"vague{n}@example.org") == 303
+    with app.app_context():
+        assert fraud.recent_alerts() == []
+        from petition.extensions import cache
+
+        cache.delete("fraud/trend-check")  # a minute later
+    assert _sign_from(app, "198.51.100.21", "vague2@example.org") == 303
+    with app.app_context():
+        assert {a.source_kind for a in fraud.recent_alerts()} == {"network", "domain"}
+    signer.deliver()
+    assert "Afflux" in smtp_sink.last_to(admin)["Subject"]

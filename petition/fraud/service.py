@@ -58,7 +58,7 @@ FAST = "fast"
 BANNED = "banned"
 BLOCKED_DOMAIN = "blocked-domain"
 BLOCKED_NETWORK = "blocked-network"
-INVALIDATED = "invalidated"
+INVALIDATED = signing.INVALIDATED_FLAG
 # Robots and banned people get no mail; a person behind a busy network may be real, and confirms.
 SILENT_FLAGS = {"honeypot", "no-timer", BANNED}
 

@@ -31,6 +31,8 @@ CONFIRMED = "confirmed"  # its owner confirmed it (+1)
 WITHDRAWN = "withdrawn"  # its owner withdrew it or erased their data (-1)
 INVALIDATED = "invalidated"  # a moderator ruled it fraudulent (-1, with a reason)
 VALIDATED = "validated"  # a moderator cleared a flagged signature, or undid an invalidation (+1)
+# The flag a moderator's ruling leaves on a fraudulent signature (petition/fraud): out for good.
+INVALIDATED_FLAG = "invalidated"
 
 
 @dataclass
@@ -319,13 +321,15 @@ class StatusCounts:
 
 
 def status_counts() -> StatusCounts:
-    """Signatures of every petition: awaiting their owner's click, counted, and held back as suspect."""
+    """Signatures of every petition: awaiting their owner's click, counted, and held back as
+    suspect until a moderator decides (those ruled fraudulent are in none of the three)."""
     flagged = Signature.flag_reason.is_not(None)
+    held = flagged & (Signature.flag_reason != INVALIDATED_FLAG)
     row = db.session.execute(
         select(
             func.count().filter(Signature.status == SignatureStatus.PENDING, ~flagged),
             func.count().filter(Signature.counts),
-            func.count().filter(Signature.status != SignatureStatus.WITHDRAWN, flagged),
+            func.count().filter(Signature.status != SignatureStatus.WITHDRAWN, held),
         )
     ).one()
     return StatusCounts(*row)
