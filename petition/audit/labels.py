@@ -23,6 +23,15 @@ ACTIONS = {
     "comment.official_reply": _l("Réponse au nom du comité"),
     "comment_words.update": _l("Listes de mots modifiées"),
     "petition.comment_moderation": _l("Réglage de modération changé"),
+    "signature.validate": _l("Signature validée"),
+    "signature.invalidate": _l("Signature invalidée"),
+    "signatures.bulk_invalidate": _l("Signatures invalidées en groupe"),
+    "signatures.bulk_undo": _l("Invalidation groupée annulée"),
+    "ban.add": _l("Bannissement"),
+    "ban.lift": _l("Bannissement levé"),
+    "blocklist.domain": _l("Liste des domaines bloqués modifiée"),
+    "blocklist.network_add": _l("Réseau bloqué"),
+    "blocklist.network_remove": _l("Réseau débloqué"),
 }
 
 FIELDS = {
@@ -41,6 +50,11 @@ FIELDS = {
     "comment_moderation": _l("Modération des commentaires"),
     "suspect": _l("Mots à surveiller"),
     "banned": _l("Mots interdits"),
+    "flag": _l("Mise de côté"),
+    "signatures": _l("Signatures"),
+    "uncounted": _l("Signatures retirées du compte"),
+    "recounted": _l("Signatures comptées à nouveau"),
+    "blocked": _l("Bloqué"),
 }
 
 TARGETS = {
@@ -49,6 +63,9 @@ TARGETS = {
     "petition": _l("Pétition"),
     "comment_words": _l("Listes de mots"),
     "contact_message": _l("Message de contact"),
+    "signature": _l("Signature"),
+    "bulk_invalidation": _l("Invalidation groupée"),
+    "ban": _l("Bannissement"),
 }
 
 _VALUES = {

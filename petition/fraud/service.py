@@ -424,18 +424,23 @@ class Criteria:
         }
 
 
+def checked_domain(text: str) -> str:
+    """A mail domain as stored (lower case, IDNA ASCII, no "@"); raises Refused."""
+    domain = text.strip().lower().lstrip("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise Refused(_l("Écrivez un domaine comme exemple.org."), "domain") from None
+    if "." not in domain or " " in domain or "@" in domain:
+        raise Refused(_l("Écrivez un domaine comme exemple.org."), "domain")
+    return domain
+
+
 def criteria(
     petition_id: int, domain: str | None, network: str | None, since: datetime | None, until: datetime | None
 ) -> Criteria:
     """Checked criteria; raises Refused naming the field to correct."""
-    domain = (domain or "").strip().lower().lstrip("@") or None
-    if domain:
-        try:
-            domain = domain.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise Refused(_l("Écrivez un domaine comme exemple.org."), "domain") from None
-        if "." not in domain or " " in domain or "@" in domain:
-            raise Refused(_l("Écrivez un domaine comme exemple.org."), "domain")
+    domain = checked_domain(domain) if (domain or "").strip() else None
     network = (network or "").strip() or None
     if network:
         network_hashes(network)
@@ -563,7 +568,10 @@ def ban_value(kind: str, value: str) -> str:
             raise Refused(_l("Écrivez une adresse e-mail complète."), "value")
         return canonical_email(value)
     if kind == "domain":
-        return criteria(0, value, None, None, None).domain
+        try:
+            return checked_domain(value)
+        except Refused as refusal:
+            raise Refused(refusal.message, "value") from None
     if kind == "network":
         try:
             network = ipaddress.ip_network(value, strict=False)
@@ -653,7 +661,7 @@ def domain_rules() -> list[DomainRule]:
 def set_domain(domain: str, blocked: bool, actor: User) -> str:
     """Block a mail domain, or take it off the list (also a domain the package lists); a write
     transaction. Returns the domain as stored."""
-    name = criteria(0, domain, None, None, None).domain
+    name = checked_domain(domain)
     with write_transaction():
         rule = db.session.scalar(select(DomainRule).where(DomainRule.domain == name))
         before = None if rule is None else rule.blocked
