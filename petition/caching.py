@@ -23,6 +23,8 @@ each request. HTTP caching of whole answers is the proxy's job, driven by `Cache
 | the Atom feed of updates in one language (`updates.service.feed_xml`) | `updates/feed/<locale>` | `TEXT_SECONDS` | the same writes |
 | an update's preview card in one language (`updates.service.card_png`, stored in `share_images` as `page:update:<id>:<locale>`) | database row, like the petition's card | until its title, summary or date changes (a new version) | nobody: another text is another version |
 | a full page of the public log of the count (`transparency.service.log_page`): sealed entries never change | `transparency-log/<page>` | a day (`FULL_PAGE_SECONDS`) | nobody: a full page is final; the last, growing page is never cached |
+| blocked networks and network bans in force (`fraud.service._network_rules`), read at every signature and comment | `fraud/networks` | `TEXT_SECONDS` | `fraud.service` on every ban, lift and block-list change of a network |
+| the last trending check (`fraud.service.watch_trends_now_and_then`): a marker, not data | `fraud/trend-check` | 60 s | nobody: it lets one check a minute through |
 | country options of the signature form, nothing selected (`core.forms.GroupedSelectField`) | `options/countries/<locale>` | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
 
 Every key is prefixed with `CACHE_KEY_PREFIX`. HTTP: the count JSON says `Cache-Control: public,

@@ -15,6 +15,7 @@ from petition.comments.cli import comments_cli
 from petition.core.transactions import write_transaction
 from petition.counting import service as counting
 from petition.extensions import db
+from petition.fraud.cli import fraud_cli
 from petition.mail import service as mail
 from petition.petitions.models import Petition
 from petition.petitions.seed import ensure_kleema_petition
@@ -88,3 +89,4 @@ def register(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(comments_cli)
     app.cli.add_command(transparency_cli)
+    app.cli.add_command(fraud_cli)

@@ -89,7 +89,10 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "kleema"),
-        "RATELIMIT_SIGN": os.environ.get("RATELIMIT_SIGN", "10 per minute;60 per hour"),
+        # Over RATELIMIT_SIGN_FLAG a signature is kept but flagged (petition/fraud); over
+        # RATELIMIT_SIGN nothing is stored and the client gets a 429, which protects the server.
+        "RATELIMIT_SIGN": os.environ.get("RATELIMIT_SIGN", "30 per minute;300 per hour"),
+        "RATELIMIT_SIGN_FLAG": os.environ.get("RATELIMIT_SIGN_FLAG", "10 per minute;60 per hour"),
         "RATELIMIT_LOGIN_IP": os.environ.get("RATELIMIT_LOGIN_IP", "10 per minute;50 per hour"),
         "RATELIMIT_LOGIN_ACCOUNT": os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "5 per 15 minutes;20 per day"),
         "RATELIMIT_SECOND_FACTOR": os.environ.get("RATELIMIT_SECOND_FACTOR", "5 per 15 minutes;20 per day"),
@@ -100,6 +103,22 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         # sends its own Host); the full list becomes Flask's TRUSTED_HOSTS in create_app.
         "EXTRA_TRUSTED_HOSTS": _hosts(os.environ.get("TRUSTED_HOSTS")),
         "SIGN_MIN_SECONDS": _int("SIGN_MIN_SECONDS", 3),
+        # A form sent after SIGN_MIN_SECONDS but before this is kept, flagged "fast"; unset: twice
+        # SIGN_MIN_SECONDS.
+        "SIGN_SUSPECT_SECONDS": _int("SIGN_SUSPECT_SECONDS", -1)
+        if os.environ.get("SIGN_SUSPECT_SECONDS")
+        else None,
+        # A network (/24, /48) or a mail domain with this many signatures within FRAUD_ALERT_MINUTES
+        # makes an alert to admins, at most once an hour per source; the big mail providers are left out.
+        "FRAUD_ALERT_SIGNATURES": _int("FRAUD_ALERT_SIGNATURES", 30),
+        "FRAUD_ALERT_MINUTES": _int("FRAUD_ALERT_MINUTES", 10),
+        "FRAUD_ALERT_IGNORE_DOMAINS": _hosts(
+            os.environ.get(
+                "FRAUD_ALERT_IGNORE_DOMAINS",
+                "gmail.com,hotmail.com,hotmail.fr,outlook.com,outlook.fr,live.fr,live.com,yahoo.com,yahoo.fr,"
+                "icloud.com,orange.fr,wanadoo.fr,free.fr,sfr.fr,laposte.net,gmx.fr,gmx.de,menara.ma",
+            )
+        ),
         "MAILS_PER_ADDRESS_PER_DAY": _int("MAILS_PER_ADDRESS_PER_DAY", 3),
         "MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 30),
         # Past this age a mail that still fails is given up, its reason kept for the dashboard.

@@ -5,6 +5,14 @@ from petition.audit.models import AuditEntry
 from petition.comments.models import Comment, CommentCounts, CommentReport, ModeratedWord
 from petition.contact.models import ContactMessage
 from petition.counting.models import CountShard
+from petition.fraud.models import (
+    Ban,
+    BlockedNetwork,
+    BulkInvalidation,
+    BulkInvalidationItem,
+    DomainRule,
+    TrendAlert,
+)
 from petition.mail.models import OutboxMail
 from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionTranslation
@@ -15,6 +23,10 @@ from petition.updates.models import Update, UpdateText
 
 __all__ = [
     "AuditEntry",
+    "Ban",
+    "BlockedNetwork",
+    "BulkInvalidation",
+    "BulkInvalidationItem",
     "Checkpoint",
     "Comment",
     "CommentCounts",
@@ -22,6 +34,7 @@ __all__ = [
     "ContactMessage",
     "CountShard",
     "DigestState",
+    "DomainRule",
     "LogEvent",
     "ModeratedWord",
     "OutboxMail",
@@ -34,6 +47,7 @@ __all__ = [
     "Signature",
     "SignatureSource",
     "SignatureStatus",
+    "TrendAlert",
     "Update",
     "UpdateText",
     "User",

@@ -47,4 +47,13 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
         "contact/message": mailbox.last_to(admin),
     }
     assert found["comments/reply"] is not confirmation, "no reply notification was sent"
+    # Two signatures from one network within minutes, over a threshold of two: admins hear of it.
+    app.config["FRAUD_ALERT_SIGNATURES"] = 2
+    with app.app_context():
+        from petition.fraud.service import watch_trends
+
+        assert watch_trends(), "no trending alert was raised"
+        db.session.remove()
+    signer.deliver()
+    found["fraud/trending"] = mailbox.last_to(admin)
     return found

@@ -10,6 +10,7 @@ from petition.core.email import canonical_email
 from petition.core.forms import session_expired
 from petition.core.network import network_of, rate_limit_key
 from petition.extensions import csrf, limiter
+from petition.fraud import service as fraud
 from petition.mail.service import given_up, outbox_counts
 from petition.moderation import queue
 from petition.signing.service import status_counts
@@ -212,4 +213,5 @@ def dashboard():
         comments=queue.counts(),
         unread_messages=contact.unread() if current_user.is_admin else None,
         update_counts=updates.counts() if current_user.is_admin else None,
+        fraud_alerts=fraud.recent_alerts(),
     )

@@ -35,6 +35,15 @@ ACTIONS = {
     "update.settings": _l("Réglages d'une actualité modifiés"),
     "update.publish": _l("Actualité publiée"),
     "update.unpublish": _l("Actualité retirée"),
+    "signature.validate": _l("Signature validée"),
+    "signature.invalidate": _l("Signature invalidée"),
+    "signatures.bulk_invalidate": _l("Signatures invalidées en groupe"),
+    "signatures.bulk_undo": _l("Invalidation groupée annulée"),
+    "ban.add": _l("Bannissement"),
+    "ban.lift": _l("Bannissement levé"),
+    "blocklist.domain": _l("Liste des domaines bloqués modifiée"),
+    "blocklist.network_add": _l("Réseau bloqué"),
+    "blocklist.network_remove": _l("Réseau débloqué"),
 }
 
 FIELDS = {
@@ -61,6 +70,11 @@ FIELDS = {
     "title": _l("Titre"),
     "summary": _l("Résumé"),
     "body": _l("Texte"),
+    "flag": _l("Mise de côté"),
+    "signatures": _l("Signatures"),
+    "uncounted": _l("Signatures retirées du compte"),
+    "recounted": _l("Signatures comptées à nouveau"),
+    "blocked": _l("Bloqué"),
 }
 
 TARGETS = {
@@ -70,6 +84,9 @@ TARGETS = {
     "comment_words": _l("Listes de mots"),
     "contact_message": _l("Message de contact"),
     "update": _l("Actualité"),
+    "signature": _l("Signature"),
+    "bulk_invalidation": _l("Invalidation groupée"),
+    "ban": _l("Bannissement"),
 }
 
 _VALUES = {

@@ -11,6 +11,7 @@ from petition.core.forms import session_expired
 from petition.core.network import form_taken
 from petition.database import id_rule, parse_id, parse_page
 from petition.extensions import csrf, db, limiter
+from petition.fraud import service as fraud
 from petition.petitions import service as petitions
 from petition.security import private_page
 
@@ -110,6 +111,11 @@ def post(slug: str):
         form.restart_timer()
         notice = _("Prenez un instant pour relire votre commentaire, puis envoyez-le à nouveau.")
         return render_thread(petition, form, status=422, notice=notice)
+    if fraud.comment_refused(form.email.data, request.remote_addr):
+        notice = _(
+            "Les commentaires vous sont fermés sur ce site. Pour toute question, écrivez au comité par la page Contact."
+        )
+        return render_thread(petition, form, status=403, notice=notice)
     owned = authorship.owned_ids()
     petition_id = petition.id  # read before the service commits, which expires it
     try:

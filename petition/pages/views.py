@@ -21,6 +21,7 @@ from petition.comments.forms import CommentForm
 from petition.comments.preview import preview
 from petition.core.network import form_taken
 from petition.extensions import csrf, limiter
+from petition.fraud import service as fraud
 from petition.petitions import service as petitions
 from petition.sharing import referrals
 from petition.signing import service as signing
@@ -93,6 +94,9 @@ def sign(slug: str):
         form.restart_timer()
         notice = _("Prenez un instant pour relire vos informations, puis envoyez à nouveau le formulaire.")
         return _form_again(slug, form, 422, notice=notice)
+    verdict = fraud.judge_signature(
+        form.email.data, request.remote_addr, form.robot_signal(), form.seconds_taken()
+    )
     code = signing.sign(
         petition.id,
         signing.SignatureInput(
@@ -109,11 +113,13 @@ def sign(slug: str):
         ),
         locale=str(get_locale()),
         ip=request.remote_addr,
-        flag_reason=form.robot_signal(),
+        flag_reason=verdict.flag_reason,
+        mail_flagged=verdict.mail_owner,
         source=referrals.first_touch(),
         remembered_code=referrals.remembered_code(petition),
     )
     referrals.remember_code(petition, code)
+    fraud.watch_trends_now_and_then()
     session["signed_email"] = form.email.data
     return redirect(url_for("signing.thanks", slug=petition.slug), code=303)
 

@@ -23,6 +23,9 @@ class Signature(db.Model):
     __table_args__ = (
         UniqueConstraint("petition_id", "email_canonical"),
         Index("ix_signatures_recent", "petition_id", "status", "confirmed_dt"),
+        # What the fraud review groups and bulk invalidation select by: a network, a time window.
+        Index("ix_signatures_network", "ip_hash", "created_dt"),
+        Index("ix_signatures_created", "created_dt"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -32,6 +32,8 @@ CONFIRMED = "confirmed"  # its owner confirmed it (+1)
 WITHDRAWN = "withdrawn"  # its owner withdrew it or erased their data (-1)
 INVALIDATED = "invalidated"  # a moderator ruled it fraudulent (-1, with a reason)
 VALIDATED = "validated"  # a moderator cleared a flagged signature, or undid an invalidation (+1)
+# The flag a moderator's ruling leaves on a fraudulent signature (petition/fraud): out for good.
+INVALIDATED_FLAG = "invalidated"
 
 
 @dataclass
@@ -92,6 +94,7 @@ def sign(
     locale: str,
     ip: str | None,
     flag_reason: str | None = None,
+    mail_flagged: bool = False,
     source: referrals.FirstTouch | None = None,
     remembered_code: str | None = None,
 ) -> str:
@@ -106,11 +109,14 @@ def sign(
     link, the mail), so the answer's timing does not tell who signed. The mail goes to the
     address stored at the first signature: "please confirm" while pending, "you already signed"
     once confirmed, at most MAILS_PER_ADDRESS_PER_DAY a day per canonical mailbox.
+
+    A signature with a `flag_reason` is kept and never counts until a moderator clears it
+    (petition/fraud); its owner gets the mail only with `mail_flagged` (not for robots).
     """
     canonical = canonical_email(data.email)
     with write_transaction():
         existing = _signature_of(petition_id, canonical)
-        may_mail = flag_reason is None and not mail.daily_cap_reached(canonical)
+        may_mail = (flag_reason is None or mail_flagged) and not mail.daily_cap_reached(canonical)
         signature_id = (
             db.session.connection()
             .execute(
@@ -320,13 +326,15 @@ class StatusCounts:
 
 
 def status_counts() -> StatusCounts:
-    """Signatures of every petition: awaiting their owner's click, counted, and held back as suspect."""
+    """Signatures of every petition: awaiting their owner's click, counted, and held back as
+    suspect until a moderator decides (those ruled fraudulent are in none of the three)."""
     flagged = Signature.flag_reason.is_not(None)
+    held = flagged & (Signature.flag_reason != INVALIDATED_FLAG)
     row = db.session.execute(
         select(
             func.count().filter(Signature.status == SignatureStatus.PENDING, ~flagged),
             func.count().filter(Signature.counts),
-            func.count().filter(Signature.status != SignatureStatus.WITHDRAWN, flagged),
+            func.count().filter(Signature.status != SignatureStatus.WITHDRAWN, held),
         )
     ).one()
     return StatusCounts(*row)
