@@ -7,7 +7,7 @@ from petition.contact.models import ContactMessage
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
 from petition.moderation.models import DigestState
-from petition.petitions.models import Petition, PetitionTranslation
+from petition.petitions.models import Petition, PetitionSlug, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 
@@ -22,6 +22,7 @@ __all__ = [
     "ModeratedWord",
     "OutboxMail",
     "Petition",
+    "PetitionSlug",
     "PetitionTranslation",
     "ReferralLink",
     "ShareImage",

@@ -23,6 +23,13 @@ ACTIONS = {
     "comment.official_reply": _l("Réponse au nom du comité"),
     "comment_words.update": _l("Listes de mots modifiées"),
     "petition.comment_moderation": _l("Réglage de modération changé"),
+    "petition.create": _l("Pétition créée"),
+    "petition.update": _l("Pétition modifiée (texte français, adresse ou objectif)"),
+    "petition.translation": _l("Traduction d'une pétition modifiée"),
+    "petition.open": _l("Pétition rouverte"),
+    "petition.close": _l("Pétition close"),
+    "petition.closing_message": _l("Message de clôture modifié"),
+    "petition.feature": _l("Pétition mise en page d'accueil"),
 }
 
 FIELDS = {
@@ -39,6 +46,18 @@ FIELDS = {
     "role": _l("Rôle"),
     "is_active": _l("Compte actif"),
     "comment_moderation": _l("Modération des commentaires"),
+    "slug": _l("Adresse"),
+    "title": _l("Titre"),
+    "summary": _l("Résumé"),
+    "addressee": _l("Destinataire"),
+    "letter": _l("Lettre"),
+    "background": _l("Ce qui s'est passé"),
+    "demands": _l("Demandes"),
+    "goal": _l("Objectif"),
+    "milestones": _l("Paliers"),
+    "is_open": _l("Ouverte aux signatures"),
+    "closing_message": _l("Message de clôture"),
+    "featured": _l("Pétition en page d'accueil"),
     "suspect": _l("Mots à surveiller"),
     "banned": _l("Mots interdits"),
 }

@@ -74,7 +74,9 @@ def _host() -> str:
 
 def _petition_card_text(petition: Petition, count: int) -> card.CardText:
     progress = petitions.Progress(
-        count=count, goal=petition.goal, target=petitions.next_target(count, petition.goal)
+        count=count,
+        goal=petition.goal,
+        target=petitions.next_target(count, petition.goal, petition.milestone_list),
     )
     return card.CardText(
         kicker=_("Pétition · %(organiser)s", organiser=organiser_name()),
