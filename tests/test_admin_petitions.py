@@ -222,15 +222,21 @@ def test_edits_never_lose_signatures_and_show_at_once(app, staff, signer):
     assert "Wana" in signer.client.get("/petitions/kleema").get_data(as_text=True)  # fragments cached
     admin = Admin(app, staff)
     kleema = petition_id(app, "kleema")
-    response = admin.edit(kleema, title="Wana, rendez-nous la ligne", goal="2 000", milestones="10\n100\n500")
+    assert admin.edit(kleema, milestones="10\n100\n500").status_code == 303
+    page = unescape(signer.client.get("/petitions/kleema").get_data(as_text=True))
+    assert "Objectif\u00a0: 10 signatures" in page
+    data = signer.client.get("/api/petitions/kleema").get_json()
+    assert (data["goal"], data["next_goal"]) == (50000, 10)
+
+    response = admin.edit(kleema, title="Wana, rendez-nous la ligne", goal="2 000")
     assert response.status_code == 303
     page = unescape(signer.client.get("/petitions/kleema").get_data(as_text=True))
     assert "Wana, rendez-nous la ligne" in page
     assert signer.count() == 1
-    data = signer.client.get("/api/petitions/kleema").get_json()
-    assert (data["goal"], data["next_goal"]) == (2000, 10)
-    assert "Objectif\u00a0: 10 signatures" in page
-    assert "petition.update" in actions(app)
+    assert signer.client.get("/api/petitions/kleema").get_json()["goal"] == 2000
+    with app.app_context():
+        assert db.session.get(Petition, kleema).milestone_list == (10, 100, 500)
+    assert actions(app).count("petition.update") == 2
 
 
 def test_translations_missing_or_out_of_date_since_the_french_text_changed(app, staff, client):
@@ -338,3 +344,37 @@ def test_the_editor_links_the_moderation_mode_and_the_dashboard_lists_petitions(
     assert "/admin/moderation/settings" in page
     dashboard = admin.client.get("/admin/").get_data(as_text=True)
     assert f"/admin/petitions/{kleema}" in dashboard
+
+
+def test_the_migration_keeps_petitions_and_signatures_both_ways(app):
+    """Up from the revision before, with a signed petition and a translation, down, and up again."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        kleema = petition_id(app, "kleema")
+        downgrade(directory=directory, revision="0013_signature_towns")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO signatures (petition_id, token, status, first_name, last_name, email,"
+                    " email_canonical, country, is_subscriber, show_name, wants_updates, consent_wording,"
+                    " locale, created_dt) VALUES (:petition, 't0', 'confirmed', 'Ana', 'B', 'a@example.org',"
+                    " 'a@example.org', 'ES', :no, :no, :no, 'oui', 'fr', CURRENT_TIMESTAMP)"
+                ),
+                {"petition": kleema, "no": False},
+            )
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT text_version, text_changed_dt, created_dt, milestones FROM petitions WHERE id = :id"),
+                {"id": kleema},
+            ).one()
+            versions = connection.scalars(text("SELECT source_version FROM petition_translations")).all()
+            signatures = connection.scalar(text("SELECT count(*) FROM signatures"))
+        assert (row.text_version, row.milestones) == (1, "")
+        assert row.text_changed_dt == row.created_dt
+        assert versions and set(versions) == {1}
+        assert signatures == 1
+        db.session.remove()

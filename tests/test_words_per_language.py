@@ -20,6 +20,7 @@ from petition.comments import service as comments
 from petition.comments.models import Comment
 from petition.contact import service as contact
 from petition.extensions import db
+from petition.petitions.models import Petition
 from tests.commenting import Reader, approved, decide, latest_comment
 from tests.helpers import Staff, links, path_of
 
@@ -156,6 +157,7 @@ def site(app, signer, smtp_sink):
 
     with app.app_context():
         official = db.session.scalar(select(Comment.id).where(Comment.is_official.is_(True)))
+        kleema = db.session.scalar(select(Petition.id).where(Petition.slug == "kleema"))
     return {
         "author": author,
         "paths": {
@@ -179,6 +181,8 @@ def site(app, signer, smtp_sink):
             "sharing.badge": ["/badge/kleema.svg"],
             "moderation.reply": [f"/admin/moderation/comments/{first}/reply"],
             "contact.admin_message": [f"/admin/contact/{message_id}"],
+            "petitions_admin.edit": [f"/admin/petitions/{kleema}"],
+            "petitions_admin.translation": [f"/admin/petitions/{kleema}/ar", f"/admin/petitions/{kleema}/en"],
         },
     }
 

@@ -28,8 +28,10 @@ def upgrade():
         batch.add_column(sa.Column("text_changed_dt", sa.DateTime(), nullable=True))
     petitions = sa.table("petitions", sa.column("created_dt", sa.DateTime), sa.column("text_changed_dt", sa.DateTime))
     op.execute(petitions.update().values(text_changed_dt=petitions.c.created_dt))
-    with op.batch_alter_table("petitions") as batch:
-        batch.alter_column("text_changed_dt", existing_type=sa.DateTime(), nullable=False)
+    # NOT NULL where the database can say so in place. SQLite would copy the table to change it,
+    # which its signatures' foreign keys forbid: the application always writes it there.
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("petitions", "text_changed_dt", existing_type=sa.DateTime(), nullable=False)
 
     with op.batch_alter_table("petition_translations") as batch:
         batch.add_column(sa.Column("closing_message", sa.Text(), nullable=True))
@@ -54,13 +56,11 @@ def upgrade():
 
 
 def downgrade():
+    # Plain DROP COLUMN (SQLite 3.35 and later have it): a batch copy of `petitions` is refused
+    # by its signatures' foreign keys.
     op.drop_index(op.f("ix_petition_slugs_petition_id"), table_name="petition_slugs")
     op.drop_table("petition_slugs")
-    with op.batch_alter_table("petition_translations") as batch:
-        batch.drop_column("source_version")
-        batch.drop_column("closing_message")
-    with op.batch_alter_table("petitions") as batch:
-        batch.drop_column("text_changed_dt")
-        batch.drop_column("text_version")
-        batch.drop_column("milestones")
-        batch.drop_column("closing_message")
+    for column in ("source_version", "closing_message"):
+        op.drop_column("petition_translations", column)
+    for column in ("text_changed_dt", "text_version", "milestones", "closing_message"):
+        op.drop_column("petitions", column)
