@@ -275,6 +275,15 @@ def test_translations_missing_or_out_of_date_since_the_french_text_changed(app, 
     arabic = unescape(client.get("/petitions/ramadan-sans-coupure?lang=ar").get_data(as_text=True))
     assert f'lang="fr" dir="ltr">{SECOND["title"]}' in arabic
 
+    page = admin.client.get(f"/admin/petitions/{second}/ar").get_data(as_text=True)
+    assert f'action="/admin/petitions/{second}/ar"' in page
+    response = admin.client.post(
+        f"/admin/petitions/{second}/ar", data={"title": "لا قطع بعد اليوم في رمضان", **form_tokens(page)}
+    )
+    assert response.status_code == 303
+    html = unescape(admin.client.get(f"/admin/petitions/{second}").get_data(as_text=True))
+    assert "incomplet, en français\u00a0: Résumé, Destinataire, Lettre, Ce qui s'est passé, Demandes" in html
+
 
 def test_translation_of_an_unknown_language_is_a_404(app, staff):
     admin = Admin(app, staff)
@@ -342,6 +351,8 @@ def test_the_editor_links_the_moderation_mode_and_the_dashboard_lists_petitions(
     kleema = petition_id(app, "kleema")
     page = admin.client.get(f"/admin/petitions/{kleema}").get_data(as_text=True)
     assert "/admin/moderation/settings" in page
+    for path in (f"/admin/petitions/{kleema}", f"/admin/petitions/{kleema}/en", "/admin/petitions/new"):
+        assert ">None<" not in admin.client.get(path).get_data(as_text=True), path
     dashboard = admin.client.get("/admin/").get_data(as_text=True)
     assert f"/admin/petitions/{kleema}" in dashboard
 
@@ -368,7 +379,9 @@ def test_the_migration_keeps_petitions_and_signatures_both_ways(app):
         upgrade(directory=directory)
         with db.engine.connect() as connection:
             row = connection.execute(
-                text("SELECT text_version, text_changed_dt, created_dt, milestones FROM petitions WHERE id = :id"),
+                text(
+                    "SELECT text_version, text_changed_dt, created_dt, milestones FROM petitions WHERE id = :id"
+                ),
                 {"id": kleema},
             ).one()
             versions = connection.scalars(text("SELECT source_version FROM petition_translations")).all()
@@ -378,3 +391,71 @@ def test_the_migration_keeps_petitions_and_signatures_both_ways(app):
         assert versions and set(versions) == {1}
         assert signatures == 1
         db.session.remove()
+
+
+def test_a_renamed_kleema_petition_is_not_seeded_again_at_the_next_start(app, staff, client):
+    from petition.petitions.seed import ensure_kleema_petition
+
+    kleema = petition_id(app, "kleema")
+    assert Admin(app, staff).edit(kleema, slug="wana-retablissez").status_code == 303
+    with app.app_context():
+        ensure_kleema_petition()
+        assert db.session.scalars(select(Petition.slug)).all() == ["wana-retablissez"]
+        db.session.remove()
+    assert client.get("/petitions/kleema").status_code == 301
+
+
+def test_the_editor_and_a_closed_petition_are_valid_html(app, staff, client, tmp_path):
+    """The Nu HTML checker (as in test_valid_html) on the back-office pages of this part, with
+    errors shown, and on a closed petition's page, in each language."""
+    import json
+    import shutil
+    import subprocess
+
+    from tests.test_valid_html import VNU
+
+    java = shutil.which("java")
+    assert java, "the Nu HTML checker needs Java: apt-get install default-jre-headless"
+    admin = Admin(app, staff)
+    kleema = petition_id(app, "kleema")
+    page = admin.client.get(f"/admin/petitions/{kleema}").get_data(as_text=True)
+    admin.client.post(
+        f"/admin/petitions/{kleema}/state",
+        data={"closing_fr": "Merci à tous.\n\nÀ bientôt.", **form_tokens(page)},
+    )
+    for lang in ("fr", "ar", "en"):
+        admin.client.get("/admin/", query_string={"lang": lang})
+        pages = {
+            "list": admin.client.get("/admin/petitions"),
+            "new": admin.client.get("/admin/petitions/new"),
+            "errors": admin.create(title="", goal="zéro", milestones="9\n3"),
+            "edit": admin.client.get(f"/admin/petitions/{kleema}"),
+            "translation": admin.client.get(f"/admin/petitions/{kleema}/ar"),
+            "dashboard": admin.client.get("/admin/"),
+            "closed": client.get(f"/petitions/kleema?lang={lang}"),
+        }
+        for name, response in pages.items():
+            assert response.mimetype == "text/html", name
+            (tmp_path / f"{lang}-{name}.html").write_bytes(response.data)
+    run = subprocess.run(
+        [
+            java,
+            "-Xss4m",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            "--skip-non-html",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    errors = [
+        f"{m.get('url', '').rsplit('/', 1)[-1]}: {m['message']}" for m in messages if m["type"] != "info"
+    ]
+    assert not errors, "\n".join(errors)

@@ -67,7 +67,7 @@ def _milestones(form, field):
         )
 
 
-def _text(label, required: bool, maximum: int = LONG_TEXT_MAX, rows: int | None = None, description=None):
+def _text(label, required: bool, maximum: int = LONG_TEXT_MAX, rows: int | None = None, description=""):
     validators = [DataRequired(_l("Ce champ est obligatoire."))] if required else [Optional()]
     validators += [
         visible_text,

@@ -171,7 +171,7 @@ def _render_translation(petition, locale: str, form: TranslationForm, status=200
         render_template(
             "petitions/admin/translation.html",
             petition=petition,
-            locale=locale,
+            language=locale,
             form=form,
             status=status_of[locale],
         ),
