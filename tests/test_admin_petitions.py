@@ -459,3 +459,18 @@ def test_the_editor_and_a_closed_petition_are_valid_html(app, staff, client, tmp
         f"{m.get('url', '').rsplit('/', 1)[-1]}: {m['message']}" for m in messages if m["type"] != "info"
     ]
     assert not errors, "\n".join(errors)
+
+
+def test_an_address_taken_at_the_same_moment_is_refused_by_the_unique_index(app, monkeypatch):
+    """Two admins saving the same address at once: the check before passes for both, the
+    database's unique index refuses the second, which gets the form's message, not an error."""
+    from petition.petitions import service
+
+    monkeypatch.setattr(service, "slug_taken", lambda slug, petition_id=None: False)
+    draft = service.Draft(**{**SECOND, "slug": "kleema", "goal": 1000})
+    with app.test_request_context():
+        with pytest.raises(service.SlugTaken):
+            service.create(draft)
+        db.session.remove()
+    with app.app_context():
+        assert db.session.scalars(select(Petition.slug)).all() == ["kleema"]

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_caching import make_template_fragment_key
 from markupsafe import Markup
 from sqlalchemy import delete, event, exists, inspect, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import object_session
 
 from petition import i18n
@@ -357,7 +358,7 @@ def create(draft: Draft) -> Petition:
             raise SlugTaken(draft.slug)
         petition = Petition(**draft.columns(), is_open=True, is_featured=False, text_changed_dt=utcnow())
         db.session.add(petition)
-        db.session.flush()
+        _flush_or_taken(draft.slug)
         audit.record("petition.create", "petition", petition.id, after=_audited(petition))
     return petition
 
@@ -389,6 +390,7 @@ def save_french(petition: Petition, draft: Draft) -> set[str]:
         if changed & set(TEXT_FIELDS):
             petition.text_version += 1
             petition.text_changed_dt = utcnow()
+        _flush_or_taken(draft.slug)
         audit.record(
             "petition.update",
             "petition",
@@ -468,6 +470,15 @@ def set_featured(petition: Petition) -> None:
             before={"featured": previous},
             after={"featured": petition.slug},
         )
+
+
+def _flush_or_taken(slug: str) -> None:
+    """Write now, so that an address taken meanwhile by another admin's save (the unique index
+    decides) is a SlugTaken, not an error page."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise SlugTaken(slug) from None
 
 
 def _audited(petition: Petition) -> dict:
