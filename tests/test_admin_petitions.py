@@ -282,7 +282,9 @@ def test_translations_missing_or_out_of_date_since_the_french_text_changed(app, 
     )
     assert response.status_code == 303
     html = unescape(admin.client.get(f"/admin/petitions/{second}").get_data(as_text=True))
-    assert "incomplet, en français\u00a0: Résumé, Destinataire, Lettre, Ce qui s'est passé, Demandes" in html
+    assert (
+        "incomplet, en français\u00a0: Résumé, Destinataire, Lettre, Ce qui s'est passé et Demandes" in html
+    )
 
 
 def test_translation_of_an_unknown_language_is_a_404(app, staff):

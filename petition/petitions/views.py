@@ -1,6 +1,8 @@
 """The admins' pages for petitions: list, create, edit each language, goal, state, featured."""
 
+from babel.lists import format_list
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from petition import i18n
@@ -15,6 +17,11 @@ from petition.petitions.forms import PetitionForm, StateForm, TranslationForm
 bp = Blueprint("petitions_admin", __name__, url_prefix="/admin/petitions")
 
 PETITION_ID = f"<int(max={INT_ID_MAX}):petition_id>"
+
+
+def _words(items) -> str:
+    """A list in the reader's language ("A, B et C", "A وB وC")."""
+    return format_list([str(item) for item in items], locale=get_locale()) if items else ""
 
 
 def _petition(petition_id: int):
@@ -95,6 +102,7 @@ def _render_edit(petition, form: PetitionForm | None = None, state_form: StateFo
             state_form=state_form,
             slug_locked=slug_locked,
             statuses=service.language_statuses(petition),
+            words=_words,
             count=counting.total(petition.id),
         ),
         status,
@@ -174,6 +182,7 @@ def _render_translation(petition, locale: str, form: TranslationForm, status=200
             language=locale,
             form=form,
             status=status_of[locale],
+            words=_words,
         ),
         status,
     )
