@@ -476,3 +476,15 @@ def test_an_address_taken_at_the_same_moment_is_refused_by_the_unique_index(app,
         db.session.remove()
     with app.app_context():
         assert db.session.scalars(select(Petition.slug)).all() == ["kleema"]
+
+
+def test_the_preview_card_is_drawn_again_at_a_milestone_set_by_an_admin(app):
+    from petition.sharing import service as sharing
+
+    with app.test_request_context():
+        petition = db.session.scalar(select(Petition).where(Petition.slug == "kleema"))
+        before = sharing.card_version(petition, 3)
+        petition.milestones = "3\n30"
+        assert sharing.card_version(petition, 3) != before
+        assert sharing.card_version(petition, 4) == sharing.card_version(petition, 3)
+        db.session.rollback()
