@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.mail.views import bp as mail
     from petition.moderation.views import bp as moderation
     from petition.pages.views import bp as pages
+    from petition.petitions.views import bp as petitions_admin
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
     from petition.transparency.views import bp as transparency
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         mail,
         updates,
         transparency,
+        petitions_admin,
     ):
         app.register_blueprint(blueprint)
 

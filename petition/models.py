@@ -15,7 +15,7 @@ from petition.fraud.models import (
 )
 from petition.mail.models import OutboxMail
 from petition.moderation.models import DigestState
-from petition.petitions.models import Petition, PetitionTranslation
+from petition.petitions.models import Petition, PetitionSlug, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 from petition.transparency.models import Checkpoint, LogEvent, SealState
@@ -39,6 +39,7 @@ __all__ = [
     "ModeratedWord",
     "OutboxMail",
     "Petition",
+    "PetitionSlug",
     "PetitionTranslation",
     "RecoveryCode",
     "ReferralLink",

@@ -20,6 +20,7 @@ from petition.comments import service as comments
 from petition.comments.models import Comment
 from petition.contact import service as contact
 from petition.extensions import db
+from petition.petitions.models import Petition
 from petition.updates import service as updates
 from tests.commenting import Reader, approved, decide, latest_comment
 from tests.helpers import Staff, links, path_of
@@ -93,15 +94,47 @@ FOREIGN = _foreign_words()
 
 
 class _ReadableText(HTMLParser):
-    """What a person reads or hears of a page: its text and the attributes that hold words."""
+    """What a person reads or hears of a page: its text and the attributes that hold words.
+
+    Text inside an element marked with another language than the page's (a petition's French
+    text shown for translators, a text typed in Arabic on an English page) is that language's on
+    purpose, and left out.
+    """
 
     WORDED = {"title", "alt", "aria-label", "placeholder", "content", "label"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.page_lang: str | None = None
+        self.other: tuple[str, int] | None = None  # (tag of the element in another language, depth)
 
     def handle_starttag(self, tag, attrs):
+        lang = dict(attrs).get("lang")
+        if tag == "html":
+            self.page_lang = lang
+        if self.other is not None:
+            if tag == self.other[0]:
+                self.other = (tag, self.other[1] + 1)
+            return
+        if lang and self.page_lang and lang != self.page_lang and tag not in self.VOID:
+            self.other = (tag, 1)
+            return
         self.parts += [
             value
             for name, value in attrs
@@ -110,8 +143,14 @@ class _ReadableText(HTMLParser):
             and not value.startswith(("http", "/"))
         ]
 
+    def handle_endtag(self, tag):
+        if self.other is not None and tag == self.other[0]:
+            depth = self.other[1] - 1
+            self.other = (tag, depth) if depth else None
+
     def handle_data(self, data):
-        self.parts.append(data)
+        if self.other is None:
+            self.parts.append(data)
 
 
 def foreign_words_in(page: str, lang: str) -> list[str]:
@@ -159,6 +198,7 @@ def site(app, signer, smtp_sink):
 
     with app.app_context():
         official = db.session.scalar(select(Comment.id).where(Comment.is_official.is_(True)))
+        kleema = db.session.scalar(select(Petition.id).where(Petition.slug == "kleema"))
     with app.test_request_context():
         update = updates.create(updates.TextInput("Xyzzy audience", "Xyzzy 7", "Xyzzy **8**"))
         updates.publish(update)
@@ -195,6 +235,8 @@ def site(app, signer, smtp_sink):
                 f"/admin/updates/{update_id}/text/ar",
             ],
             "updates.admin_preview": [f"/admin/updates/{update_id}/preview"],
+            "petitions_admin.edit": [f"/admin/petitions/{kleema}"],
+            "petitions_admin.translation": [f"/admin/petitions/{kleema}/ar", f"/admin/petitions/{kleema}/en"],
         },
     }
 

@@ -13,6 +13,7 @@ from petition.extensions import csrf, limiter
 from petition.fraud import service as fraud
 from petition.mail.service import given_up, outbox_counts
 from petition.moderation import queue
+from petition.petitions import service as petitions
 from petition.signing.service import status_counts
 from petition.updates import service as updates
 
@@ -214,4 +215,5 @@ def dashboard():
         unread_messages=contact.unread() if current_user.is_admin else None,
         update_counts=updates.counts() if current_user.is_admin else None,
         fraud_alerts=fraud.recent_alerts(),
+        petitions=petitions.overview() if current_user.is_admin else None,
     )

@@ -32,7 +32,7 @@ def petition_count(slug: str):
         title=petitions.title_in(petition, locale),
         count=count,
         goal=petition.goal,
-        next_goal=petitions.next_target(count, petition.goal),
+        next_goal=petitions.next_target(count, petition.goal, petition.milestone_list),
         open=petition.is_open,
         countries=by_country,
     )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from petition.core.transactions import write_transaction
 from petition.extensions import db
 from petition.petitions import service
-from petition.petitions.models import Petition, PetitionTranslation
+from petition.petitions.models import Petition, PetitionSlug, PetitionTranslation
 from petition.petitions.seed_translations import TRANSLATIONS
 
 SLUG = "kleema"
@@ -55,8 +55,14 @@ Que les abonnés privés de service soient tenus informés et dédommagés."""
 
 
 def ensure_kleema_petition() -> Petition:
+    """The KLEEMA petition, created unless it exists, under its address or, renamed by an admin
+    before its first signature, under the one it had (which then redirects)."""
     with write_transaction():
-        petition = db.session.scalar(select(Petition).where(Petition.slug == SLUG))
+        petition = db.session.scalar(select(Petition).where(Petition.slug == SLUG)) or db.session.scalar(
+            select(Petition)
+            .join(PetitionSlug, PetitionSlug.petition_id == Petition.id)
+            .where(PetitionSlug.slug == SLUG)
+        )
         if petition is None:
             petition = Petition(
                 slug=SLUG,

@@ -40,9 +40,10 @@ CARD_DESIGN = "1"
 # --- Preview cards ----------------------------------------------------------------------------
 
 
-def milestone(count: int, goal: int) -> int:
-    """The last round number (1, 2, 5, 10, 20, 50…) or goal step the count has reached."""
-    steps = {0}
+def milestone(count: int, goal: int, milestones: tuple[int, ...] = ()) -> int:
+    """The last round number (1, 2, 5, 10, 20, 50…), milestone set by an admin, or goal step the
+    count has reached."""
+    steps = {0, *(m for m in milestones if m <= count)}
     step = 1
     while step <= count:
         steps.update(m for m in (step, 2 * step, 5 * step) if m <= count)
@@ -60,7 +61,9 @@ def _digest(text: str) -> str:
 
 def card_version(petition: Petition, count: int) -> str:
     """Changes when the card must be drawn again at once: a milestone, a new title, a new design."""
-    return f"{CARD_DESIGN}-{milestone(count, petition.goal)}-{_digest(petition.title)}"
+    return (
+        f"{CARD_DESIGN}-{milestone(count, petition.goal, petition.milestone_list)}-{_digest(petition.title)}"
+    )
 
 
 def site_card_version(locale: str) -> str:
@@ -74,7 +77,9 @@ def _host() -> str:
 
 def _petition_card_text(petition: Petition, count: int) -> card.CardText:
     progress = petitions.Progress(
-        count=count, goal=petition.goal, target=petitions.next_target(count, petition.goal)
+        count=count,
+        goal=petition.goal,
+        target=petitions.next_target(count, petition.goal, petition.milestone_list),
     )
     return card.CardText(
         kicker=_("Pétition · %(organiser)s", organiser=organiser_name()),
