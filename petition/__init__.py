@@ -102,6 +102,8 @@ def _register_blueprints(app: Flask) -> None:
     from petition.pages.views import bp as pages
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
+    from petition.stats.views import bp as stats
+    from petition.volunteers.views import bp as volunteers
 
     for blueprint in (
         pages,
@@ -115,6 +117,8 @@ def _register_blueprints(app: Flask) -> None:
         contact,
         health,
         mail,
+        stats,
+        volunteers,
     ):
         app.register_blueprint(blueprint)
 

@@ -10,6 +10,7 @@ from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
+from petition.volunteers.models import Volunteer, VolunteerStatus
 
 __all__ = [
     "AuditEntry",
@@ -29,4 +30,6 @@ __all__ = [
     "SignatureSource",
     "SignatureStatus",
     "User",
+    "Volunteer",
+    "VolunteerStatus",
 ]

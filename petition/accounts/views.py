@@ -13,6 +13,7 @@ from petition.extensions import csrf, limiter
 from petition.mail.service import given_up, outbox_counts
 from petition.moderation import queue
 from petition.signing.service import status_counts
+from petition.volunteers import service as volunteers
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
 
@@ -103,4 +104,5 @@ def dashboard():
         given_up=given_up(),
         comments=queue.counts(),
         unread_messages=contact.unread() if current_user.is_admin else None,
+        volunteers=volunteers.counts() if current_user.is_admin else None,
     )

@@ -23,6 +23,9 @@ ACTIONS = {
     "comment.official_reply": _l("Réponse au nom du comité"),
     "comment_words.update": _l("Listes de mots modifiées"),
     "petition.comment_moderation": _l("Réglage de modération changé"),
+    "volunteer.contacted": _l("Bénévole marqué comme contacté"),
+    "volunteer.not_contacted": _l("Bénévole marqué comme non contacté"),
+    "volunteer.export": _l("Liste des bénévoles exportée"),
 }
 
 FIELDS = {
@@ -41,6 +44,10 @@ FIELDS = {
     "comment_moderation": _l("Modération des commentaires"),
     "suspect": _l("Mots à surveiller"),
     "banned": _l("Mots interdits"),
+    "contacted": _l("Contacté"),
+    "rows": _l("Lignes"),
+    "help": _l("Aide proposée"),
+    "country": _l("Pays"),
 }
 
 TARGETS = {
@@ -49,6 +56,7 @@ TARGETS = {
     "petition": _l("Pétition"),
     "comment_words": _l("Listes de mots"),
     "contact_message": _l("Message de contact"),
+    "volunteer": _l("Bénévole"),
 }
 
 _VALUES = {

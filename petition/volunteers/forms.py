@@ -1,0 +1,141 @@
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+
+from petition.core import countries
+from petition.core.forms import (
+    GroupedSelectField,
+    GuardedForm,
+    email_address,
+    multiline_text,
+    no_forbidden_characters,
+    person_name,
+    visible_text,
+)
+from petition.core.text import collapse_spaces
+
+NAME_MAX = 80
+CITY_MAX = 80
+OTHER_MAX = 200
+AVAILABILITY_MAX = 500
+
+# What a volunteer may offer, in the order the form lists it.
+HELP_LABELS = {
+    "flyers": _l("Distribuer des tracts"),
+    "translate": _l("Traduire"),
+    "press": _l("Parler à la presse"),
+    "legal": _l("Aide juridique"),
+    "other": _l("Autre chose"),
+}
+
+
+def _country(form, field):
+    if field.data and not countries.is_known(field.data):
+        raise ValidationError(_l("Choisissez votre pays dans la liste."))
+
+
+def _other_described(form, field):
+    if "other" in (form.helps.data or []) and not (field.data or "").strip():
+        raise StopValidation(_l("Dites en quelques mots quelle autre aide vous proposez."))
+
+
+class FilterForm:
+    """The admin list's filters, read from the query string: unknown values are ignored."""
+
+    def __init__(self, args):
+        self.help = args.get("help") if args.get("help") in HELP_LABELS else None
+        country = (args.get("country") or "").upper()
+        self.country = country if countries.is_known(country) else None
+
+
+class VolunteerForm(GuardedForm):
+    timer_salt = "volunteer-form-started"
+
+    name = StringField(
+        _l("Prénom et nom"),
+        filters=[collapse_spaces],
+        validators=[
+            DataRequired(_l("Indiquez votre prénom et votre nom.")),
+            visible_text,
+            Length(max=NAME_MAX, message=_l("%(max)d caractères au plus.", max=NAME_MAX)),
+            no_forbidden_characters(),
+            person_name,
+        ],
+        render_kw={"autocomplete": "name", "maxlength": NAME_MAX},
+    )
+    email = EmailField(
+        _l("Adresse e-mail"),
+        description=_l("Pour confirmer votre proposition, puis pour que le comité vous écrive."),
+        filters=[collapse_spaces],
+        validators=[
+            DataRequired(_l("Indiquez votre adresse e-mail.")),
+            Length(max=254, message=_l("254 caractères au plus.")),
+            no_forbidden_characters(),
+            email_address,
+        ],
+        render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr", "maxlength": 254},
+    )
+    country = GroupedSelectField(
+        _l("Pays de résidence"),
+        validators=[DataRequired(_l("Choisissez votre pays de résidence.")), _country],
+        validate_choice=False,
+    )
+    city = StringField(
+        _l("Ville (facultatif)"),
+        filters=[collapse_spaces],
+        validators=[
+            Optional(),
+            visible_text,
+            Length(max=CITY_MAX, message=_l("%(max)d caractères au plus.", max=CITY_MAX)),
+            no_forbidden_characters(),
+        ],
+        render_kw={"autocomplete": "address-level2", "maxlength": CITY_MAX},
+    )
+    helps = SelectMultipleField(
+        _l("Comment pouvez-vous aider ?"),
+        choices=list(HELP_LABELS.items()),
+        validators=[DataRequired(_l("Cochez au moins une façon d'aider."))],
+    )
+    help_other = StringField(
+        _l("Autre aide : laquelle ?"),
+        filters=[collapse_spaces],
+        validators=[
+            _other_described,
+            Optional(),
+            visible_text,
+            Length(max=OTHER_MAX, message=_l("%(max)d caractères au plus.", max=OTHER_MAX)),
+            no_forbidden_characters(),
+        ],
+        render_kw={"maxlength": OTHER_MAX},
+    )
+    availability = TextAreaField(
+        _l("Vos disponibilités (facultatif)"),
+        description=_l("Par exemple : le samedi, le soir, pendant les vacances."),
+        filters=[multiline_text],
+        validators=[
+            Optional(),
+            visible_text,
+            Length(max=AVAILABILITY_MAX, message=_l("%(max)d caractères au plus.", max=AVAILABILITY_MAX)),
+            no_forbidden_characters(multiline=True),
+        ],
+        render_kw={"rows": 3, "maxlength": AVAILABILITY_MAX},
+    )
+    consent = BooleanField(
+        _l(
+            "J'accepte que le comité garde ces informations pour me recontacter au sujet de mon aide. "
+            "Je peux demander leur effacement à tout moment."
+        ),
+        validators=[DataRequired(_l("Cochez cette case pour que le comité puisse garder vos informations."))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        common, others = countries.choices()
+        self.country.choices = {_("Pays les plus fréquents"): common, _("Tous les pays"): others}
+        self.country.options_key = f"countries/{get_locale()}"
+
+    def consent_wording(self) -> str:
+        """The consent as this visitor read it, in their language."""
+        return str(self.consent.label.text)
