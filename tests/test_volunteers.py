@@ -91,15 +91,17 @@ def test_an_offer_counts_only_once_confirmed_from_the_mail_in_the_visitors_langu
 
     response = offer(client, lang)
     assert response.status_code == 303 and response.headers["Location"] == "/volunteer/sent"
-    assert said(app, lang, "Merci ! Vérifiez votre boîte mail") in unescape(
+    assert said(app, lang, "Merci ! Vérifiez votre boîte mail") in unescape(
         page(client, "/volunteer/sent", lang)
     )
     [kept] = volunteers(app)
     assert kept.status == VolunteerStatus.PENDING and kept.locale == lang
     assert kept.helps == "flyers translate" and kept.city == "Lyon"
-    assert kept.consent_wording.startswith(
-        said(app, lang, "J'accepte que le comité garde ces informations")[:20]
+    consent = (
+        "J'accepte que le comité garde ces informations pour me recontacter au sujet de mon aide. "
+        "Je peux demander leur effacement à tout moment."
     )
+    assert kept.consent_wording == said(app, lang, consent)
     assert kept.consent_dt is not None
 
     path = confirm_path(app, smtp_sink)
@@ -114,7 +116,7 @@ def test_an_offer_counts_only_once_confirmed_from_the_mail_in_the_visitors_langu
     assert volunteers(app)[0].status == VolunteerStatus.PENDING
     tokens = form_tokens(form.get_data(as_text=True))
     done = client.post(path, data=tokens, follow_redirects=True)
-    assert said(app, lang, "Merci, votre proposition est transmise au comité !") in unescape(
+    assert said(app, lang, "Merci, votre proposition est transmise au comité !") in unescape(
         done.get_data(as_text=True)
     )
     [confirmed] = volunteers(app)
@@ -224,7 +226,7 @@ def test_past_the_rate_limit_the_form_comes_back_with_what_was_typed(app, client
     assert said(
         app,
         "en",
-        "Plusieurs propositions sont parties d'ici en peu de temps. Patientez quelques minutes, puis envoyez à nouveau : vos réponses sont gardées ci-dessous.",
+        "Plusieurs propositions sont parties d'ici en peu de temps. Patientez quelques minutes, puis envoyez à nouveau : vos réponses sont gardées ci-dessous.",
     ) in unescape(response.get_data(as_text=True))
     assert 'value="Marseille"' in response.get_data(as_text=True)
     assert len(volunteers(app)) == 2

@@ -146,7 +146,7 @@ def subscribers(petition_id: int) -> Table:
     return Table(
         "subscribers",
         _("Abonnés à KLEEMA et autres signataires"),
-        _("Signatures comptées dont l'auteur a coché « Je suis abonné(e) à KLEEMA », et les autres."),
+        _("Signatures comptées dont l'auteur a coché « Je suis abonné(e) à KLEEMA », et les autres."),
         [_("Signataires"), _("Signatures")],
         [(_("Abonnés à KLEEMA"), row[0]), (_("Autres"), row[1])],
         kind="pie",
@@ -162,7 +162,7 @@ def channels(petition_id: int) -> Table:
         "channels",
         _("Canaux de partage"),
         _(
-            "Signatures selon le bouton de partage ou le lieu par lequel leur auteur est arrivé : toutes, et celles qui sont comptées."
+            "Signatures selon le bouton de partage ou le lieu par lequel leur auteur est arrivé : toutes, et celles qui sont comptées."
         ),
         [_("Canal"), _("Signatures"), _("Dont comptées")],
         rows,
@@ -253,7 +253,7 @@ def confirmation_rate(petition_id: int) -> Table:
         rows,
         notes=[
             _(
-                "Sur la période : %(confirmed)s confirmées sur %(signed)s signées, soit %(rate)s.",
+                "Sur la période : %(confirmed)s confirmées sur %(signed)s signées, soit %(rate)s.",
                 confirmed=total_confirmed,
                 signed=total_signed,
                 rate=_rate(total_confirmed, total_signed) or "–",

@@ -94,12 +94,12 @@ class VolunteerForm(GuardedForm):
         render_kw={"autocomplete": "address-level2", "maxlength": CITY_MAX},
     )
     helps = SelectMultipleField(
-        _l("Comment pouvez-vous aider ?"),
+        _l("Comment pouvez-vous aider ?"),
         choices=list(HELP_LABELS.items()),
         validators=[DataRequired(_l("Cochez au moins une façon d'aider."))],
     )
     help_other = StringField(
-        _l("Autre aide : laquelle ?"),
+        _l("Autre aide : laquelle ?"),
         filters=[collapse_spaces],
         validators=[
             _other_described,
@@ -112,7 +112,7 @@ class VolunteerForm(GuardedForm):
     )
     availability = TextAreaField(
         _l("Vos disponibilités (facultatif)"),
-        description=_l("Par exemple : le samedi, le soir, pendant les vacances."),
+        description=_l("Par exemple : le samedi, le soir, pendant les vacances."),
         filters=[multiline_text],
         validators=[
             Optional(),

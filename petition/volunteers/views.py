@@ -43,7 +43,7 @@ def too_many(error):
     """Over the limit, the form comes back with what was typed rather than a bare error page."""
     notice = _(
         "Plusieurs propositions sont parties d'ici en peu de temps. Patientez quelques minutes, puis "
-        "envoyez à nouveau : vos réponses sont gardées ci-dessous."
+        "envoyez à nouveau : vos réponses sont gardées ci-dessous."
     )
     return _form_again(VolunteerForm(), 429, notice)
 
@@ -143,9 +143,9 @@ def mark_contacted(volunteer_id: int):
 
 class ExportForm(FlaskForm):
     reason = StringField(
-        _l("Pourquoi exporter cette liste ?"),
+        _l("Pourquoi exporter cette liste ?"),
         description=_l(
-            "Écrit au journal des actions avec votre nom, par exemple : « appel aux bénévoles de Lyon »."
+            "Écrit au journal des actions avec votre nom, par exemple : « appel aux bénévoles de Lyon »."
         ),
         filters=[multiline_text],
         validators=[
