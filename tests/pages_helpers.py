@@ -17,6 +17,8 @@ PUBLIC = (
     "/petitions/kleema/flyer?format=a4",
     "/embed/kleema",
     "/privacy",
+    "/volunteer",
+    "/volunteer/sent",
 )
 # The widget other sites frame is no page of its own for search engines.
 INDEXED = tuple(path for path in PUBLIC if not path.startswith("/embed/"))
@@ -27,6 +29,7 @@ BAD_TOKENS = (
     "/referral/not-a-link-we-sent",
     "/comments/notifications/confirm/not-a-link-we-sent",
     "/mail/unsubscribe/not-a-link-we-sent",
+    "/volunteer/confirm/not-a-link-we-sent",
 )
 
 

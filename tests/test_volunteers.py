@@ -26,12 +26,6 @@ ANSWERS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _no_timer(app):
-    """The minimum fill time is tested on its own; the other tests send at once."""
-    app.config["VOLUNTEER_MIN_SECONDS"] = 0
-
-
 def said(app, lang: str, msgid: str, **params) -> str:
     with app.test_request_context(), force_locale(lang):
         return gettext(msgid, **params)

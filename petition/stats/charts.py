@@ -5,6 +5,7 @@ figures in a table beside each chart on the page."""
 import xml.etree.ElementTree as ET
 
 import pygal
+from flask_babel import gettext as _
 from pygal.style import Style
 
 from petition.stats.service import Table
@@ -40,6 +41,7 @@ def _chart(table: Table):
         "print_values": False,
         "truncate_label": -1,
         "truncate_legend": -1,
+        "no_data_text": _("Pas encore de données."),
     }
     if table.kind == "pie":
         return pygal.Pie(**common, inner_radius=0.4)
