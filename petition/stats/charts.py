@@ -2,6 +2,7 @@
 through a <title> and a <desc> (WAI-ARIA Graphics: role="img" named by them), with the same
 figures in a table beside each chart on the page."""
 
+import math
 import xml.etree.ElementTree as ET
 
 import pygal
@@ -45,6 +46,10 @@ def _chart(table: Table):
     }
     if table.kind == "pie":
         return pygal.Pie(**common, inner_radius=0.4)
+    # Whole numbers of signatures or comments: ticks at whole steps, never 0.2 of a signature.
+    top = max((value for row in table.rows for value in row[1:] if isinstance(value, int)), default=0)
+    step = max(1, math.ceil(top / 5))
+    common["y_labels"] = list(range(0, max(top, 1) + step, step))
     if table.kind == "hbar":
         return pygal.HorizontalBar(**common)
     many = len(table.rows) > 12
