@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from petition.comments import labels as comment_labels
 from petition.comments.models import RejectReason
+from petition.volunteers import forms as volunteer_forms
 
 ACTIONS = {
     "auth.login": _l("Connexion réussie"),
@@ -68,6 +69,7 @@ _VALUES = {
     },
     "role": {"moderator": _l("modération"), "admin": _l("administration")},
     "comment_moderation": {"pre": _l("avant publication"), "post": _l("après publication")},
+    "help": volunteer_forms.HELP_LABELS,
 }
 
 

@@ -1,6 +1,7 @@
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
@@ -20,6 +21,7 @@ NAME_MAX = 80
 CITY_MAX = 80
 OTHER_MAX = 200
 AVAILABILITY_MAX = 500
+REASON_MAX = 300
 
 # What a volunteer may offer, in the order the form lists it.
 HELP_LABELS = {
@@ -39,15 +41,6 @@ def _country(form, field):
 def _other_described(form, field):
     if "other" in (form.helps.data or []) and not (field.data or "").strip():
         raise StopValidation(_l("Dites en quelques mots quelle autre aide vous proposez."))
-
-
-class FilterForm:
-    """The admin list's filters, read from the query string: unknown values are ignored."""
-
-    def __init__(self, args):
-        self.help = args.get("help") if args.get("help") in HELP_LABELS else None
-        country = (args.get("country") or "").upper()
-        self.country = country if countries.is_known(country) else None
 
 
 class VolunteerForm(GuardedForm):
@@ -139,3 +132,21 @@ class VolunteerForm(GuardedForm):
     def consent_wording(self) -> str:
         """The consent as this visitor read it, in their language."""
         return str(self.consent.label.text)
+
+
+class ExportForm(FlaskForm):
+    """Why an admin exports the volunteer list: required, and written to the audit log."""
+
+    reason = StringField(
+        _l("Pourquoi exporter cette liste\u00a0?"),
+        description=_l(
+            "Écrit au journal des actions avec votre nom, par exemple\u00a0: «\u00a0appel aux bénévoles de Lyon\u00a0»."
+        ),
+        filters=[multiline_text],
+        validators=[
+            DataRequired(_l("Indiquez pourquoi vous exportez la liste.")),
+            visible_text,
+            Length(max=REASON_MAX, message=_l("%(max)d caractères au plus.", max=REASON_MAX)),
+        ],
+        render_kw={"maxlength": REASON_MAX},
+    )

@@ -169,7 +169,6 @@ def confirm(volunteer: Volunteer) -> bool:
             .values(status=VolunteerStatus.CONFIRMED, confirmed_dt=utcnow())
             .execution_options(synchronize_session=False)
         ).rowcount
-    db.session.refresh(volunteer)
     return bool(changed)
 
 
@@ -180,6 +179,15 @@ def confirm(volunteer: Volunteer) -> bool:
 class Filters:
     help: str | None = None  # a key of HELP_LABELS
     country: str | None = None  # an ISO 3166-1 code
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        """The filters of a query string or form; unknown values are ignored (no filter)."""
+        country = (args.get("country") or "").upper()
+        return cls(
+            help=args.get("help") if args.get("help") in HELP_LABELS else None,
+            country=country if countries.is_known(country) else None,
+        )
 
     def as_dict(self) -> dict:
         return {"help": self.help, "country": self.country}

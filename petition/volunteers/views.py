@@ -11,21 +11,18 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from petition.accounts.access import role_required
-from petition.core.forms import multiline_text, session_expired, visible_text
+from petition.core.forms import session_expired
 from petition.core.network import form_taken
 from petition.database import id_rule, parse_page
 from petition.extensions import csrf, limiter
 from petition.security import private_page
 from petition.volunteers import service
-from petition.volunteers.forms import HELP_LABELS, FilterForm, VolunteerForm
+from petition.volunteers.forms import HELP_LABELS, ExportForm, VolunteerForm
 
 bp = Blueprint("volunteers", __name__)
 
@@ -119,11 +116,11 @@ def confirm(token: str):
 @bp.get("/admin/volunteers")
 @role_required("admin")
 def admin_list():
-    filters = FilterForm(request.args)
+    filters = service.Filters.from_args(request.args)
     page = parse_page(request.args.get("page")) or 1
     return render_template(
         "volunteers/admin.html",
-        volunteers=service.listing(service.Filters(filters.help, filters.country), page),
+        volunteers=service.listing(filters, page),
         filters=filters,
         help_labels=HELP_LABELS,
         countries=service.countries_present(),
@@ -141,33 +138,13 @@ def mark_contacted(volunteer_id: int):
     return redirect(url_for("volunteers.admin_list", **back) + f"#volunteer-{volunteer_id}", code=303)
 
 
-class ExportForm(FlaskForm):
-    reason = StringField(
-        _l("Pourquoi exporter cette liste ?"),
-        description=_l(
-            "Écrit au journal des actions avec votre nom, par exemple : « appel aux bénévoles de Lyon »."
-        ),
-        filters=[multiline_text],
-        validators=[
-            DataRequired(_l("Indiquez pourquoi vous exportez la liste.")),
-            visible_text,
-            Length(max=300, message=_l("%(max)d caractères au plus.", max=300)),
-        ],
-        render_kw={"maxlength": 300},
-    )
-
-
 @bp.route("/admin/volunteers/export", methods=["GET", "POST"])
 @role_required("admin")
 def export():
-    filters = FilterForm(request.values)
+    filters = service.Filters.from_args(request.values)
     form = ExportForm()
     if form.validate_on_submit():
-        rows = service.export_csv(
-            service.Filters(filters.help, filters.country),
-            form.reason.data,
-            current_user._get_current_object(),
-        )
+        rows = service.export_csv(filters, form.reason.data, current_user._get_current_object())
         return Response(
             stream_with_context(rows),
             mimetype="text/csv",
