@@ -1,13 +1,10 @@
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from petition.core import countries
 from petition.core.forms import (
-    GroupedSelectField,
+    CountryField,
     GuardedForm,
     email_address,
     multiline_text,
@@ -31,11 +28,6 @@ HELP_LABELS = {
     "legal": _l("Aide juridique"),
     "other": _l("Autre chose"),
 }
-
-
-def _country(form, field):
-    if field.data and not countries.is_known(field.data):
-        raise ValidationError(_l("Choisissez votre pays dans la liste."))
 
 
 def _other_described(form, field):
@@ -70,10 +62,9 @@ class VolunteerForm(GuardedForm):
         ],
         render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr", "maxlength": 254},
     )
-    country = GroupedSelectField(
+    country = CountryField(
         _l("Pays de résidence"),
-        validators=[DataRequired(_l("Choisissez votre pays de résidence.")), _country],
-        validate_choice=False,
+        validators=[DataRequired(_l("Choisissez votre pays de résidence."))],
     )
     city = StringField(
         _l("Ville (facultatif)"),
@@ -122,12 +113,6 @@ class VolunteerForm(GuardedForm):
         ),
         validators=[DataRequired(_l("Cochez cette case pour que le comité puisse garder vos informations."))],
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        common, others = countries.choices()
-        self.country.choices = {_("Pays les plus fréquents"): common, _("Tous les pays"): others}
-        self.country.options_key = f"countries/{get_locale()}"
 
     def consent_wording(self) -> str:
         """The consent as this visitor read it, in their language."""
