@@ -325,6 +325,10 @@ def test_the_csv_export_needs_a_reason_is_logged_and_never_runs_a_formula(app, c
         and entry.after["rows"] == 1
         and entry.after["help"] == "flyers"
     )
+    log = unescape(admin.get("/admin/audit?lang=en").get_data(as_text=True))
+    assert (
+        "Volunteer list exported" in log and "Tractage du marché de Lyon" in log and "Hand out flyers" in log
+    )
 
 
 def test_volunteers_are_for_admins_only(app, client, staff):
