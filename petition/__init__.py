@@ -104,8 +104,10 @@ def _register_blueprints(app: Flask) -> None:
     from petition.petitions.views import bp as petitions_admin
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
+    from petition.stats.views import bp as stats
     from petition.transparency.views import bp as transparency
     from petition.updates.views import bp as updates
+    from petition.volunteers.views import bp as volunteers
 
     for blueprint in (
         pages,
@@ -123,6 +125,8 @@ def _register_blueprints(app: Flask) -> None:
         updates,
         transparency,
         petitions_admin,
+        stats,
+        volunteers,
     ):
         app.register_blueprint(blueprint)
 

@@ -25,7 +25,8 @@ each request. HTTP caching of whole answers is the proxy's job, driven by `Cache
 | a full page of the public log of the count (`transparency.service.log_page`): sealed entries never change | `transparency-log/<page>` | a day (`FULL_PAGE_SECONDS`) | nobody: a full page is final; the last, growing page is never cached |
 | blocked networks and network bans in force (`fraud.service._network_rules`), read at every signature and comment | `fraud/networks` | `TEXT_SECONDS` | `fraud.service` on every ban, lift and block-list change of a network |
 | the last trending check (`fraud.service.watch_trends_now_and_then`): a marker, not data | `fraud/trend-check` | 60 s | nobody: it lets one check a minute through |
-| country options of the signature form, nothing selected (`core.forms.GroupedSelectField`) | `options/countries/<locale>` | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
+| the committee's numbers for a petition, table and SVG chart, in one language (`stats.service.table`) | `stats/<petition_id>/<name>/<locale>/<fingerprint>`: the newest signature id (any petition), the petition's count and the UTC hour; for comments the newest comment id, the public comment count and the hour | `STATS_SECONDS` (300 s) | nobody: a new signature, a confirmation or withdrawal, a new comment, a published or hidden one, or a new hour is a new key; what none of them names (a pending signature confirmed while another is withdrawn) shows within the lifetime |
+| country options of the signature and volunteer forms, nothing selected (`core.forms.GroupedSelectField`) | `options/countries/<locale>` | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
 
 Every key is prefixed with `CACHE_KEY_PREFIX`. HTTP: the count JSON says `Cache-Control: public,
 max-age=10` (`api.views.MAX_AGE`) and carries no cookie, for the proxy in front; the updates'

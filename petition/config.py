@@ -143,6 +143,8 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "ORGANISER_NAME_EN": os.environ.get("ORGANISER_NAME_EN") or None,
         "RATELIMIT_CONTACT": os.environ.get("RATELIMIT_CONTACT", "3 per minute;10 per hour"),
         "CONTACT_MIN_SECONDS": _int("CONTACT_MIN_SECONDS", 3),
+        "RATELIMIT_VOLUNTEER": os.environ.get("RATELIMIT_VOLUNTEER", "3 per minute;10 per hour"),
+        "VOLUNTEER_MIN_SECONDS": _int("VOLUNTEER_MIN_SECONDS", 3),
         # Who answers for the personal data the site keeps (named on the privacy page); the
         # committee itself unless set.
         "DATA_CONTROLLER_NAME": os.environ.get("DATA_CONTROLLER_NAME", ""),

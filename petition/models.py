@@ -20,6 +20,7 @@ from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 from petition.transparency.models import Checkpoint, LogEvent, SealState
 from petition.updates.models import Update, UpdateText
+from petition.volunteers.models import Volunteer, VolunteerStatus
 
 __all__ = [
     "AuditEntry",
@@ -52,4 +53,6 @@ __all__ = [
     "Update",
     "UpdateText",
     "User",
+    "Volunteer",
+    "VolunteerStatus",
 ]

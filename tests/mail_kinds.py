@@ -7,6 +7,7 @@ from tests.helpers import form_tokens, links, path_of
 AUTHOR = "amina@example.org"
 SIGNER = "nouvelle@example.org"
 SIGNED = "deja@example.org"
+VOLUNTEER = "nadia@example.org"
 
 
 def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
@@ -35,6 +36,15 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
     form = signer.client.get(f"/contact?lang={lang}").get_data(as_text=True)
     contact = {"name": "Youssef", "email": "youssef@example.org", "message": "Où en est l'audience ?"}
     assert signer.client.post("/contact", data={**contact, **form_tokens(form)}).status_code == 303
+    form = signer.client.get(f"/volunteer?lang={lang}").get_data(as_text=True)
+    volunteer = {
+        "name": "Nadia Berrada",
+        "email": VOLUNTEER,
+        "country": "BE",
+        "helps": ["translate"],
+        "consent": "y",
+    }
+    assert signer.client.post("/volunteer", data={**volunteer, **form_tokens(form)}).status_code == 303
     signer.deliver()
     with app.app_context():
         db.session.remove()
@@ -45,6 +55,7 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
         "comments/reply": mailbox.last_to(AUTHOR),
         "moderation/digest": mailbox.last_to(moderator),
         "contact/message": mailbox.last_to(admin),
+        "volunteers/confirm": mailbox.last_to(VOLUNTEER),
     }
     assert found["comments/reply"] is not confirmation, "no reply notification was sent"
     # Two signatures from one network within minutes, over a threshold of two: admins hear of it.

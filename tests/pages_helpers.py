@@ -21,6 +21,8 @@ PUBLIC = (
     "/updates",
     "/petitions/kleema/updates",
     "/transparency",
+    "/volunteer",
+    "/volunteer/sent",
 )
 # The widget other sites frame is no page of its own for search engines.
 INDEXED = tuple(path for path in PUBLIC if not path.startswith("/embed/"))
@@ -31,6 +33,7 @@ BAD_TOKENS = (
     "/referral/not-a-link-we-sent",
     "/comments/notifications/confirm/not-a-link-we-sent",
     "/mail/unsubscribe/not-a-link-we-sent",
+    "/volunteer/confirm/not-a-link-we-sent",
 )
 
 

@@ -59,7 +59,14 @@ def _save_pages(app, signer, client, runner, folder: Path) -> int:
         )
         assert errors.status_code == 422
         (folder / f"{lang}-form-errors.html").write_bytes(errors.data)
-        saved += 1
+        volunteer_page = client.get(f"/volunteer?lang={lang}").get_data(as_text=True)
+        errors = client.post(
+            "/volunteer",
+            data={"name": "", "email": "not-an-address", "helps": ["other"], **form_tokens(volunteer_page)},
+        )
+        assert errors.status_code == 422
+        (folder / f"{lang}-volunteer-errors.html").write_bytes(errors.data)
+        saved += 2
     return saved
 
 

@@ -23,7 +23,7 @@ from petition.extensions import db
 from petition.petitions.models import Petition
 from petition.updates import service as updates
 from tests.commenting import Reader, approved, decide, latest_comment
-from tests.helpers import Staff, links, path_of
+from tests.helpers import Staff, form_tokens, links, path_of
 
 CATALOGS = Path(__file__).resolve().parent.parent / "petition" / "translations"
 LANGUAGES = ("fr", "ar", "en")
@@ -193,6 +193,26 @@ def site(app, signer, smtp_sink):
         message_id = message.id
         db.session.remove()
 
+    volunteer = signer.client.get("/volunteer").get_data(as_text=True)
+    offered = signer.client.post(
+        "/volunteer",
+        data={
+            "name": "Youssef Xyzzy",
+            "email": "youssef@example.org",
+            "country": "MA",
+            "helps": ["press", "other"],
+            "help_other": "Xyzzy 7",
+            "consent": "y",
+            **form_tokens(volunteer),
+        },
+    )
+    assert offered.status_code == 303, offered.status_code
+    signer.deliver()
+    volunteer_link = next(
+        path_of(url) for url in links(smtp_sink.last_to("youssef@example.org")) if "/volunteer/" in url
+    )
+    signer.press_button(volunteer_link)
+
     def mailed_path(part: str) -> str:
         return next(p for p in mailed if part in p)
 
@@ -237,6 +257,11 @@ def site(app, signer, smtp_sink):
             "updates.admin_preview": [f"/admin/updates/{update_id}/preview"],
             "petitions_admin.edit": [f"/admin/petitions/{kleema}"],
             "petitions_admin.translation": [f"/admin/petitions/{kleema}/ar", f"/admin/petitions/{kleema}/en"],
+            "volunteers.confirm": [volunteer_link],
+            "stats.chart": [
+                f"/admin/stats/kleema/{name}.svg"
+                for name in ("per-day", "countries", "subscribers", "channels")
+            ],
         },
     }
 

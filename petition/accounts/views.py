@@ -16,6 +16,7 @@ from petition.moderation import queue
 from petition.petitions import service as petitions
 from petition.signing.service import status_counts
 from petition.updates import service as updates
+from petition.volunteers import service as volunteers
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
 
@@ -216,4 +217,5 @@ def dashboard():
         update_counts=updates.counts() if current_user.is_admin else None,
         fraud_alerts=fraud.recent_alerts(),
         petitions=petitions.overview() if current_user.is_admin else None,
+        volunteers=volunteers.counts() if current_user.is_admin else None,
     )

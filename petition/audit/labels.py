@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from petition.comments import labels as comment_labels
 from petition.comments.models import RejectReason
+from petition.volunteers import forms as volunteer_forms
 
 ACTIONS = {
     "auth.login": _l("Connexion réussie"),
@@ -51,6 +52,9 @@ ACTIONS = {
     "petition.close": _l("Pétition close"),
     "petition.closing_message": _l("Message de clôture modifié"),
     "petition.feature": _l("Pétition mise en page d'accueil"),
+    "volunteer.contacted": _l("Bénévole marqué comme contacté"),
+    "volunteer.not_contacted": _l("Bénévole marqué comme non contacté"),
+    "volunteer.export": _l("Liste des bénévoles exportée"),
 }
 
 FIELDS = {
@@ -91,6 +95,10 @@ FIELDS = {
     "uncounted": _l("Signatures retirées du compte"),
     "recounted": _l("Signatures comptées à nouveau"),
     "blocked": _l("Bloqué"),
+    "contacted": _l("Contacté"),
+    "rows": _l("Lignes"),
+    "help": _l("Aide proposée"),
+    "country": _l("Pays"),
 }
 
 TARGETS = {
@@ -103,6 +111,7 @@ TARGETS = {
     "signature": _l("Signature"),
     "bulk_invalidation": _l("Invalidation groupée"),
     "ban": _l("Bannissement"),
+    "volunteer": _l("Bénévole"),
 }
 
 _VALUES = {
@@ -115,6 +124,7 @@ _VALUES = {
     "role": {"moderator": _l("modération"), "admin": _l("administration")},
     "comment_moderation": {"pre": _l("avant publication"), "post": _l("après publication")},
     "second_factor": {"totp": _l("code de l'application"), "recovery": _l("code de secours")},
+    "help": volunteer_forms.HELP_LABELS,
 }
 
 

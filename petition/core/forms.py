@@ -8,6 +8,7 @@ from babel.support import Translations
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -16,6 +17,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
 from petition.caching import OPTIONS_SECONDS
+from petition.core import countries
 from petition.core.email import NotPlainMailbox, plain_mailbox
 from petition.core.text import forbidden_characters, has_letter, has_visible, normalise_line_ends
 from petition.core.tokens import BadToken, make_token, read_token
@@ -173,6 +175,25 @@ class GroupedSelectField(SelectField):
             html = _options_html(self.choices, "")
             cache.set(key, html, timeout=OPTIONS_SECONDS)
         return html
+
+
+def known_country(form, field):
+    if field.data and not countries.is_known(field.data):
+        raise ValidationError(_l("Choisissez votre pays dans la liste."))
+
+
+class CountryField(GroupedSelectField):
+    """A country of residence: the usual countries first, then all of them in the alphabetical
+    order of the page's language (`core.countries`); anything else is refused. Its options are
+    written once per language and kept in the cache."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [*(validators or []), known_country], validate_choice=False, **kwargs)
+        common, others = countries.choices()
+        # Translated now, in this request's language: the labels are the dict's keys, and a
+        # lazy string would be translated again each time it is hashed.
+        self.choices = {_("Pays les plus fréquents"): common, _("Tous les pays"): others}
+        self.options_key = f"countries/{get_locale()}"
 
 
 def _options_html(groups: dict, selected: str) -> Markup:

@@ -1,12 +1,9 @@
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
-from petition.core import countries
 from petition.core.forms import (
-    GroupedSelectField,
+    CountryField,
     GuardedForm,
     email_address,
     multiline_text,
@@ -15,11 +12,6 @@ from petition.core.forms import (
     visible_text,
 )
 from petition.core.text import collapse_spaces
-
-
-def _country(form, field):
-    if field.data and not countries.is_known(field.data):
-        raise ValidationError(_l("Choisissez votre pays dans la liste."))
 
 
 class SignatureForm(GuardedForm):
@@ -61,10 +53,9 @@ class SignatureForm(GuardedForm):
         ],
         render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr"},
     )
-    country = GroupedSelectField(
+    country = CountryField(
         _l("Pays de résidence"),
-        validators=[DataRequired(_l("Choisissez votre pays de résidence.")), _country],
-        validate_choice=False,
+        validators=[DataRequired(_l("Choisissez votre pays de résidence."))],
         render_kw={"autocomplete": "country"},
     )
     city = StringField(
@@ -94,17 +85,6 @@ class SignatureForm(GuardedForm):
     wants_updates = BooleanField(
         _l("Recevoir par e-mail les nouvelles du comité (désinscription en un clic)")
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        common, others = countries.choices()
-        # Translated now, in this request's language: the labels are the dict's keys, and a
-        # lazy string would be translated again each time it is hashed.
-        self.country.choices = {
-            _("Pays les plus fréquents"): common,
-            _("Tous les pays"): others,
-        }
-        self.country.options_key = f"countries/{get_locale()}"
 
     def consent_wording(self) -> str:
         return f"{self.show_name.label.text}: {self.show_name.data}; {self.wants_updates.label.text}: {self.wants_updates.data}"

@@ -1,0 +1,1 @@
+"""Joining the committee: a public form confirmed by mail, and the list the admins work from."""
