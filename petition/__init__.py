@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.audit.views import bp as audit
     from petition.comments.views import bp as comments
     from petition.contact.views import bp as contact
+    from petition.exports.views import bp as exports
     from petition.health.views import bp as health
     from petition.mail.views import bp as mail
     from petition.moderation.views import bp as moderation
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         contact,
         health,
         mail,
+        exports,
     ):
         app.register_blueprint(blueprint)
 

@@ -19,10 +19,11 @@ each request. HTTP caching of whole answers is the proxy's job, driven by `Cache
 | text of every page, or of a form, the same for everyone: the footer (templates/base.html), the end of the signature form (templates/petitions/show.html), the comment form's help (templates/comments/_macros.html) | fragments `site-footer` per `<locale>`; `sign-form-end` per `<locale>`; `comment-form-help` per `<locale>`, moderation setting, `COMMENT_EDIT_MINUTES` | 300 s | nobody: they change only with a deploy (catalogs, settings); another moderation setting is another key |
 | the petition page's comment fragment, for readers who wrote none of it (`comments.preview`) | `comment-preview/<petition_id>/<locale>` | `TEXT_SECONDS` | `comments.service` on every change the public may see (`_refresh`, featuring) |
 | moderated words (`comments.words.listed`) | `words/<suspect or banned>` | `TEXT_SECONDS` | `comments.words.replace` (an admin's edit, the defaults) |
+| public counts of a petition per country and per day of confirmation, no names (`exports.service.public_counts`, `/api/petitions/<slug>/counts.json`) | `public-counts/<petition_id>` | `exports.service.COUNTS_SECONDS` (60 s) | nobody: one snapshot, at most a minute old (the per-day figures cost a query over the signatures) |
 | country options of the signature form, nothing selected (`core.forms.GroupedSelectField`) | `options/countries/<locale>` | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
 
 Every key is prefixed with `CACHE_KEY_PREFIX`. HTTP: the count JSON says `Cache-Control: public,
-max-age=10` (`api.views.MAX_AGE`) and carries no cookie, for the proxy in front.
+max-age=10` (`api.views.MAX_AGE`), the counts per country and day `max-age=60` (`COUNTS_MAX_AGE`), and carries no cookie, for the proxy in front.
 
 With SimpleCache a write clears the copy of its own process only: the others see it after the
 lifetime above (the count after two seconds at most). With Redis every process sees it at once.

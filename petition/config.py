@@ -112,6 +112,9 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         # committee itself unless set.
         "DATA_CONTROLLER_NAME": os.environ.get("DATA_CONTROLLER_NAME", ""),
         "DATA_CONTROLLER_EMAIL": os.environ.get("DATA_CONTROLLER_EMAIL", ""),
+        # The committee's contact printed in the delivery dossier (postal address, phone, mail),
+        # its lines separated by "|"; the dossier also gives the site's contact page.
+        "COMMITTEE_CONTACT": os.environ.get("COMMITTEE_CONTACT", ""),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -23,6 +23,8 @@ ACTIONS = {
     "comment.official_reply": _l("Réponse au nom du comité"),
     "comment_words.update": _l("Listes de mots modifiées"),
     "petition.comment_moderation": _l("Réglage de modération changé"),
+    "export.csv": _l("Signatures exportées en CSV"),
+    "export.dossier": _l("Dossier de remise téléchargé"),
 }
 
 FIELDS = {
@@ -41,6 +43,9 @@ FIELDS = {
     "comment_moderation": _l("Modération des commentaires"),
     "suspect": _l("Mots à surveiller"),
     "banned": _l("Mots interdits"),
+    "signatures": _l("Signatures comptées"),
+    "include_email": _l("Avec les adresses e-mail"),
+    "language": _l("Langue"),
 }
 
 TARGETS = {
@@ -60,6 +65,7 @@ _VALUES = {
     },
     "role": {"moderator": _l("modération"), "admin": _l("administration")},
     "comment_moderation": {"pre": _l("avant publication"), "post": _l("après publication")},
+    "language": {"fr": "Français", "ar": "العربية", "en": "English"},
 }
 
 

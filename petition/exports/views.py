@@ -1,0 +1,81 @@
+from flask import Blueprint, Response, abort, render_template, stream_with_context
+from flask_babel import get_locale
+
+from petition.accounts.access import role_required
+from petition.core.forms import session_expired
+from petition.core.time import utcnow
+from petition.exports import service
+from petition.exports.forms import CsvExportForm, DossierForm
+from petition.extensions import csrf
+from petition.petitions import service as petitions
+
+bp = Blueprint("exports", __name__, url_prefix="/admin/exports")
+
+
+def _forms(csv_form: CsvExportForm | None = None, dossier_form: DossierForm | None = None):
+    choices = petitions.all_petitions()
+    csv_form = csv_form or CsvExportForm(formdata=None)
+    dossier_form = dossier_form or DossierForm(formdata=None, language=str(get_locale()))
+    for form in (csv_form, dossier_form):
+        form.set_petitions(choices)
+    return csv_form, dossier_form
+
+
+def _page(csv_form=None, dossier_form=None, status: int = 200):
+    csv_form, dossier_form = _forms(csv_form, dossier_form)
+    return render_template("exports/index.html", csv_form=csv_form, dossier_form=dossier_form), status
+
+
+@bp.get("")
+@role_required("admin")
+def index():
+    return _page()
+
+
+def _chosen(form):
+    """The petition the valid form names (a slug that went away is a 404)."""
+    return petitions.by_slug(form.petition.data) or abort(404)
+
+
+# Both forms check their own CSRF token, so that an expired one shows the page again with the
+# reason typed rather than an error page.
+@bp.post("/csv")
+@csrf.exempt
+@role_required("admin")
+def download_csv():
+    form = CsvExportForm()
+    form.set_petitions(petitions.all_petitions())
+    if not form.validate():
+        return _page(csv_form=form, status=400 if session_expired(form) else 422)
+    petition = _chosen(form)
+    include_email = bool(form.include_email.data)
+    service.record_export("csv", petition, form.reason.data, include_email=include_email)
+    locale = str(get_locale())
+    now = utcnow()
+    response = Response(
+        stream_with_context(service.csv_chunks(petition.id, include_email, locale)),
+        mimetype="text/csv",
+    )
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{service.csv_filename(petition, now)}"'
+    return response
+
+
+@bp.post("/dossier")
+@csrf.exempt
+@role_required("admin")
+def download_dossier():
+    form = DossierForm()
+    form.set_petitions(petitions.all_petitions())
+    if not form.validate():
+        return _page(dossier_form=form, status=400 if session_expired(form) else 422)
+    petition = _chosen(form)
+    language = form.language.data
+    service.record_export("dossier", petition, form.reason.data, language=language)
+    now = utcnow()
+    pdf = service.dossier_pdf(petition, language, now)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{service.dossier_filename(petition, language, now)}"'
+    )
+    return response
