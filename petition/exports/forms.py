@@ -9,9 +9,10 @@ from petition.core.forms import multiline_text, no_forbidden_characters, visible
 REASON_MAX = 500
 
 
-def _reason_field():
+def _reason_field(field_id: str):
     return TextAreaField(
         _l("Pourquoi cet export ?"),
+        id=field_id,
         description=_l(
             "Obligatoire. Écrit dans le journal des actions avec votre nom, par exemple "
             "« Remise des signatures à Wana le 15 septembre »."
@@ -27,23 +28,28 @@ def _reason_field():
     )
 
 
+def _petition_field(field_id: str):
+    return SelectField(_l("Pétition"), id=field_id, validators=[DataRequired(_l("Choisissez une pétition."))])
+
+
 class _ExportForm(FlaskForm):
     """Which petition, and why; the choices are the petitions, set by the view."""
-
-    petition = SelectField(_l("Pétition"), validators=[DataRequired(_l("Choisissez une pétition."))])
 
     def set_petitions(self, petitions) -> None:
         self.petition.choices = [SelectChoice(p.slug, p.title) for p in petitions]
 
 
 class CsvExportForm(_ExportForm):
+    petition = _petition_field("csv-petition")
     include_email = BooleanField(_l("Inclure les adresses e-mail"))
-    reason = _reason_field()
+    reason = _reason_field("csv-reason")
 
 
 class DossierForm(_ExportForm):
+    petition = _petition_field("dossier-petition")
     language = SelectField(
         _l("Langue du dossier"),
+        id="dossier-language",
         choices=[
             SelectChoice("fr", "Français"),
             SelectChoice("ar", "العربية"),
@@ -51,4 +57,4 @@ class DossierForm(_ExportForm):
         ],
         validators=[DataRequired()],
     )
-    reason = _reason_field()
+    reason = _reason_field("dossier-reason")
