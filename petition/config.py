@@ -115,6 +115,11 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         # The committee's contact printed in the delivery dossier (postal address, phone, mail),
         # its lines separated by "|"; the dossier also gives the site's contact page.
         "COMMITTEE_CONTACT": os.environ.get("COMMITTEE_CONTACT", ""),
+        # A delivery dossier of a petition with at most this many signatures is built by the
+        # request that asks for it (a few seconds); a bigger one by `flask exports build`.
+        "DOSSIER_BUILD_IN_REQUEST": _int("DOSSIER_BUILD_IN_REQUEST", 2000),
+        # Days a built dossier (it prints the signers' names) is kept for download.
+        "DOSSIER_KEEP_DAYS": _int("DOSSIER_KEEP_DAYS", 7),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

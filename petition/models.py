@@ -5,6 +5,7 @@ from petition.audit.models import AuditEntry
 from petition.comments.models import Comment, CommentCounts, CommentReport, ModeratedWord
 from petition.contact.models import ContactMessage
 from petition.counting.models import CountShard
+from petition.exports.models import Dossier
 from petition.mail.models import OutboxMail
 from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionTranslation
@@ -19,6 +20,7 @@ __all__ = [
     "ContactMessage",
     "CountShard",
     "DigestState",
+    "Dossier",
     "ModeratedWord",
     "OutboxMail",
     "Petition",

@@ -3,15 +3,16 @@ public counts per country and per day, and who may export (always with a reason,
 
 import csv
 import io
+import re
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import unescape
 from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from petition.audit.models import AuditEntry
 from petition.extensions import db
@@ -208,13 +209,14 @@ def test_every_export_is_in_the_log_with_who_and_why(app, staff):
     [csv_entry] = audit_entries(app, "export.csv")
     [dossier_entry] = audit_entries(app, "export.dossier")
     assert csv_entry.note == REASON and csv_entry.after == {"signatures": 2, "include_email": True}
-    assert dossier_entry.note == "Audience du 15" and dossier_entry.after["language"] == "ar"
+    assert dossier_entry.note == "Audience du 15"
+    assert dossier_entry.after["language"] == "ar" and dossier_entry.after["signatures"] == 2
     with app.app_context():
         actor = db.session.scalar(select(AuditEntry).where(AuditEntry.id == csv_entry.id)).actor
         assert actor.email == address
     log = unescape(admin.get("/admin/audit").get_data(as_text=True))
     assert "Signatures exportées en CSV" in log and REASON in log
-    assert "Dossier de remise téléchargé" in log and "العربية" in log
+    assert "Dossier de remise demandé" in log and "العربية" in log
 
 
 # The delivery dossier
@@ -279,6 +281,91 @@ def test_a_second_petition_is_exported_apart(app, staff):
     add_signatures(app, [{"first_name": "Second"}], slug="ligne")
     rows = read_csv(post_csv(admin_client(app, staff), petition="ligne"))
     assert [row[0] for row in rows[1:]] == ["Second"]
+
+
+def test_a_big_dossier_is_built_by_the_command_then_downloaded(app, staff, runner):
+    app.config["DOSSIER_BUILD_IN_REQUEST"] = 2
+    add_signatures(
+        app, [{"first_name": "Karim", "last_name": f"Idrissi {n}", "country": "MA"} for n in range(3)]
+    )
+    admin = admin_client(app, staff)
+    response = post_dossier(admin, language="en", reason="Hearing on the 15th")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/admin/exports#dossiers")
+    page = unescape(admin.get("/admin/exports").get_data(as_text=True))
+    assert "Hearing on the 15th" in page and said(app, "fr", "En préparation…") in page
+    assert "/admin/exports/dossiers/" not in page
+
+    result = runner.invoke(args=["exports", "build"])
+    assert result.exit_code == 0 and "1 dossier(s) built." in result.output
+    assert "0 dossier(s) built." in runner.invoke(args=["exports", "build"]).output
+
+    page = admin.get("/admin/exports").get_data(as_text=True)
+    [link] = re.findall(r'href="(/admin/exports/dossiers/\d+)"', page)
+    assert audit_entries(app, "export.dossier_download") == []
+    download = admin.get(link)
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert "dossier-kleema-en-" in download.headers["Content-Disposition"]
+    first = pdf_text(download.get_data())[0]
+    assert "3 signatures on" in first
+    [entry] = audit_entries(app, "export.dossier_download")
+    assert entry.note == "Hearing on the 15th" and entry.after["signatures"] == 3
+
+    moderator = app.test_client()
+    staff.login(moderator, "moderator")
+    assert moderator.get(link).status_code == 403
+    assert admin.get("/admin/exports/dossiers/999999").status_code == 404
+
+
+def test_a_dossier_left_by_a_killed_builder_is_taken_again(app, staff):
+    from petition.exports import service
+    from petition.exports.models import Dossier
+
+    app.config["DOSSIER_BUILD_IN_REQUEST"] = 0
+    add_signatures(app, [{}])
+    post_dossier(admin_client(app, staff))
+    with app.app_context():
+        taken = service.claim()
+        assert taken is not None and service.claim() is None  # another builder finds nothing
+        dossier = db.session.get(Dossier, taken)
+        dossier.started_dt -= service.STALE + timedelta(minutes=1)
+        db.session.commit()
+        assert service.claim() == taken
+        assert service.build(taken).ready
+        db.session.remove()
+
+
+def test_dossiers_are_forgotten_after_their_days(app, staff):
+    from petition.exports import service
+    from petition.exports.models import Dossier
+
+    add_signatures(app, [{}])
+    post_dossier(admin_client(app, staff)).close()
+    with app.app_context():
+        assert service.forget_old() == 0
+        dossier = db.session.scalar(select(Dossier))
+        dossier.requested_dt -= timedelta(days=app.config["DOSSIER_KEEP_DAYS"], minutes=1)
+        db.session.commit()
+        assert service.forget_old() == 1
+        assert db.session.scalar(select(func.count()).select_from(Dossier)) == 0
+        db.session.remove()
+    assert len(audit_entries(app, "export.dossier")) == 1
+
+
+def test_a_signer_who_erases_their_data_takes_the_dossiers_naming_them(app, staff, signer):
+    from petition.core import personal_data
+    from petition.exports.models import Dossier
+
+    signer.sign_and_confirm(email="Fatima@example.org", first_name="Fatima")
+    post_dossier(admin_client(app, staff)).close()
+    [holder] = [h for h in personal_data.holders() if h.name == "dossiers"]
+    with app.test_request_context():
+        assert holder.export("nobody@example.org") == []
+        [record] = holder.export("fatima@example.org")
+        assert record["petition"] == "kleema" and record["language"] == "fr"
+        assert holder.erase("fatima@example.org", personal_data.Erasure()) == 1
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Dossier)) == 0
+        db.session.remove()
 
 
 # The public counts

@@ -24,7 +24,8 @@ ACTIONS = {
     "comment_words.update": _l("Listes de mots modifiées"),
     "petition.comment_moderation": _l("Réglage de modération changé"),
     "export.csv": _l("Signatures exportées en CSV"),
-    "export.dossier": _l("Dossier de remise téléchargé"),
+    "export.dossier": _l("Dossier de remise demandé"),
+    "export.dossier_download": _l("Dossier de remise téléchargé"),
 }
 
 FIELDS = {
@@ -46,6 +47,7 @@ FIELDS = {
     "signatures": _l("Signatures comptées"),
     "include_email": _l("Avec les adresses e-mail"),
     "language": _l("Langue"),
+    "dossier": _l("Dossier n°"),
 }
 
 TARGETS = {

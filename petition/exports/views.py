@@ -1,9 +1,11 @@
-from flask import Blueprint, Response, abort, render_template, stream_with_context
+from flask import Blueprint, Response, abort, flash, redirect, render_template, stream_with_context, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from petition.accounts.access import role_required
 from petition.core.forms import session_expired
 from petition.core.time import utcnow
+from petition.database import id_rule
 from petition.exports import service
 from petition.exports.forms import CsvExportForm, DossierForm
 from petition.extensions import csrf
@@ -23,7 +25,9 @@ def _forms(csv_form: CsvExportForm | None = None, dossier_form: DossierForm | No
 
 def _page(csv_form=None, dossier_form=None, status: int = 200):
     csv_form, dossier_form = _forms(csv_form, dossier_form)
-    return render_template("exports/index.html", csv_form=csv_form, dossier_form=dossier_form), status
+    return render_template(
+        "exports/index.html", csv_form=csv_form, dossier_form=dossier_form, dossiers=service.recent()
+    ), status
 
 
 @bp.get("")
@@ -64,18 +68,37 @@ def download_csv():
 @bp.post("/dossier")
 @csrf.exempt
 @role_required("admin")
-def download_dossier():
+def ask_dossier():
+    """A small petition's dossier comes back at once; a bigger one is built by `flask exports
+    build` and listed on the page until then."""
     form = DossierForm()
     form.set_petitions(petitions.all_petitions())
     if not form.validate():
         return _page(dossier_form=form, status=400 if session_expired(form) else 422)
-    petition = _chosen(form)
-    language = form.language.data
-    service.record_export("dossier", petition, form.reason.data, language=language)
-    now = utcnow()
-    pdf = service.dossier_pdf(petition, language, now)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{service.dossier_filename(petition, language, now)}"'
+    dossier = service.request_dossier(_chosen(form), form.language.data, form.reason.data)
+    if not service.builds_in_request(dossier):
+        flash(
+            _(
+                "Le dossier est en préparation. Il apparaîtra ci-dessous, prêt à télécharger, dans quelques minutes."
+            )
+        )
+        return redirect(url_for("exports.index", _anchor="dossiers"), code=303)
+    dossier_id = service.claim(dossier.id)
+    if dossier_id is not None:
+        dossier = service.build(dossier_id)
+    return (
+        _send(dossier) if dossier.ready else redirect(url_for("exports.index", _anchor="dossiers"), code=303)
     )
+
+
+@bp.get(f"/dossiers/{id_rule('dossier_id')}")
+@role_required("admin")
+def download_dossier(dossier_id: int):
+    """A built dossier; each download is written to the audit log."""
+    return _send(service.download(dossier_id) or abort(404))
+
+
+def _send(dossier):
+    response = Response(dossier.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{service.dossier_filename(dossier)}"'
     return response
