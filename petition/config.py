@@ -116,8 +116,8 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         # its lines separated by "|"; the dossier also gives the site's contact page.
         "COMMITTEE_CONTACT": os.environ.get("COMMITTEE_CONTACT", ""),
         # A delivery dossier of a petition with at most this many signatures is built by the
-        # request that asks for it (a few seconds); a bigger one by `flask exports build`.
-        "DOSSIER_BUILD_IN_REQUEST": _int("DOSSIER_BUILD_IN_REQUEST", 2000),
+        # request that asks for it (about three seconds); a bigger one by `flask exports build`.
+        "DOSSIER_BUILD_IN_REQUEST": _int("DOSSIER_BUILD_IN_REQUEST", 1000),
         # Days a built dossier (it prints the signers' names) is kept for download.
         "DOSSIER_KEEP_DAYS": _int("DOSSIER_KEEP_DAYS", 7),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),

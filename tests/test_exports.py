@@ -334,6 +334,23 @@ def test_a_dossier_left_by_a_killed_builder_is_taken_again(app, staff):
         db.session.remove()
 
 
+def test_a_dossier_that_cannot_be_built_says_so(app, staff, runner, monkeypatch):
+    from petition.exports import service
+
+    def broken(*args, **kwargs):
+        raise OSError("no space left on device")
+
+    app.config["DOSSIER_BUILD_IN_REQUEST"] = 0
+    add_signatures(app, [{}])
+    admin = admin_client(app, staff, "en")
+    assert post_dossier(admin, "en").status_code == 303
+    monkeypatch.setattr(service, "render_dossier", broken)
+    assert "0 dossier(s) built." not in runner.invoke(args=["exports", "build"]).output
+    page = unescape(admin.get("/admin/exports?lang=en").get_data(as_text=True))
+    assert "Preparing it failed. Ask for it again" in page
+    assert "/admin/exports/dossiers/" not in page
+
+
 def test_dossiers_are_forgotten_after_their_days(app, staff):
     from petition.exports import service
     from petition.exports.models import Dossier

@@ -6,7 +6,7 @@ transaction, before a single row is sent (`record_export`, `request_dossier`, `d
 CSV is streamed: rows are read from the database in batches (`yield_per`, a server-side cursor
 on PostgreSQL) and written out in chunks, so a million signatures never sit in memory at once.
 
-WeasyPrint lays out about a thousand names in two or three seconds here, so a dossier is a job:
+WeasyPrint takes about three seconds of processor time per thousand names, so a dossier is a job:
 asked for (a `Dossier` row), built by the request itself when the petition has at most
 `DOSSIER_BUILD_IN_REQUEST` signatures, otherwise by `flask --app app exports build [--watch]`
 (one builder takes a dossier at a time: a row lock on PostgreSQL, the write lock on SQLite),
@@ -236,6 +236,7 @@ def build(dossier_id: int) -> Dossier:
         pdf, count, pages = render_dossier(dossier.petition, dossier.locale)
     except Exception as error:
         log.exception("dossier %s failed", dossier_id)
+        db.session.rollback()
         with write_transaction():
             dossier.failure = f"{type(error).__name__}: {error}"[:200]
             dossier.done_dt = utcnow()

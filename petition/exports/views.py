@@ -14,8 +14,13 @@ from petition.petitions import service as petitions
 bp = Blueprint("exports", __name__, url_prefix="/admin/exports")
 
 
+def _petitions():
+    """The petitions to choose from, titled in the admin's language."""
+    return [petitions.localized(petition) for petition in petitions.all_petitions()]
+
+
 def _forms(csv_form: CsvExportForm | None = None, dossier_form: DossierForm | None = None):
-    choices = petitions.all_petitions()
+    choices = _petitions()
     csv_form = csv_form or CsvExportForm(formdata=None)
     dossier_form = dossier_form or DossierForm(formdata=None, language=str(get_locale()))
     for form in (csv_form, dossier_form):
@@ -26,7 +31,11 @@ def _forms(csv_form: CsvExportForm | None = None, dossier_form: DossierForm | No
 def _page(csv_form=None, dossier_form=None, status: int = 200):
     csv_form, dossier_form = _forms(csv_form, dossier_form)
     return render_template(
-        "exports/index.html", csv_form=csv_form, dossier_form=dossier_form, dossiers=service.recent()
+        "exports/index.html",
+        csv_form=csv_form,
+        dossier_form=dossier_form,
+        dossiers=service.recent(),
+        titles={choice.value: choice.label for choice in csv_form.petition.choices},
     ), status
 
 
@@ -48,7 +57,7 @@ def _chosen(form):
 @role_required("admin")
 def download_csv():
     form = CsvExportForm()
-    form.set_petitions(petitions.all_petitions())
+    form.set_petitions(_petitions())
     if not form.validate():
         return _page(csv_form=form, status=400 if session_expired(form) else 422)
     petition = _chosen(form)
@@ -72,7 +81,7 @@ def ask_dossier():
     """A small petition's dossier comes back at once; a bigger one is built by `flask exports
     build` and listed on the page until then."""
     form = DossierForm()
-    form.set_petitions(petitions.all_petitions())
+    form.set_petitions(_petitions())
     if not form.validate():
         return _page(dossier_form=form, status=400 if session_expired(form) else 422)
     dossier = service.request_dossier(_chosen(form), form.language.data, form.reason.data)

@@ -50,6 +50,15 @@ def test_an_admin_downloads_the_dossier_in_arabic_on_a_phone(app, browser, live_
     ARTIFACTS.mkdir(exist_ok=True)
     pdf_path = ARTIFACTS / "ar-dossier-journey.pdf"
     download.save_as(pdf_path)
+    page.goto("/admin/exports?lang=ar")
+    kept = page.locator(".dossiers li")
+    expect(kept).to_have_count(1)
+    expect(kept).to_contain_text("تسليم التوقيعات إلى وانا")
+    expect(kept).to_contain_text("إدارة وانا، أعيدوا مكالمات مشتركي KLEEMA")
+    expect(kept.get_by_role("link", name="تنزيل")).to_be_visible()
+    assert axe_violations(page) == []
+    assert no_horizontal_scroll(page) and sticking_out(page) == []
+    screenshot(page, "ar-exports-kept-360")
     context.close()
 
     reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))
