@@ -3,7 +3,10 @@ public counts per country and per day, and who may export (always with a reason,
 
 import csv
 import io
+import json
 import re
+import shutil
+import subprocess
 import unicodedata
 from datetime import datetime, timedelta
 from html import unescape
@@ -425,3 +428,40 @@ def test_the_public_counts_are_kept_in_the_cache(app, client, signer):
         cache.clear()
     assert client.get("/api/petitions/kleema/counts.json").get_json()["days"] != {}
     assert client.get("/api/petitions/kleema/counts.json").get_json()["count"] == 2
+
+
+def test_the_exports_page_and_the_dossier_are_valid_html(app, staff, tmp_path):
+    from petition.exports import service
+    from petition.petitions import service as petitions
+    from tests.test_valid_html import VNU, heading_jumps
+
+    add_signatures(app, [{"first_name": "فاطمة", "last_name": "الزهراء", "country": "MA"}, {}])
+    admin = admin_client(app, staff)
+    post_dossier(admin).close()
+    for lang in LANGS:
+        (tmp_path / f"{lang}-exports.html").write_bytes(admin.get(f"/admin/exports?lang={lang}").data)
+        (tmp_path / f"{lang}-exports-refused.html").write_bytes(post_csv(admin, lang, reason="").data)
+        with app.test_request_context(f"/?lang={lang}"):
+            html = service._dossier_html(petitions.by_slug("kleema"), lang, datetime(2026, 11, 29))[0]
+        (tmp_path / f"{lang}-dossier.html").write_text(html, encoding="utf-8")
+    run = subprocess.run(
+        [
+            shutil.which("java"),
+            "-Xss4m",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    errors = [f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']}" for m in messages]
+    assert not errors, "\n".join(errors)
+    jumps = {page.name: heading_jumps(page.read_text()) for page in sorted(tmp_path.glob("*.html"))}
+    assert not {name: found for name, found in jumps.items() if found}

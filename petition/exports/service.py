@@ -54,6 +54,16 @@ FONT = Path(__file__).resolve().parents[1] / "sharing" / "fonts"
 # A dossier taken by a builder that has not finished it after this long (a killed process) is
 # taken again.
 STALE = timedelta(minutes=30)
+PAGES_CSS = """
+@page {
+  size: A4;
+  margin: 20mm 18mm 22mm;
+  @top-center { font-family: "Dossier"; font-size: 8pt; color: #666; content: string(running-title); }
+  @bottom-center { font-family: "Dossier"; font-size: 9pt; color: #444; content: PAGE_NUMBERS; }
+}
+@page :first { @top-center { content: none; } }
+h1 { string-set: running-title content(); }
+"""
 # Names per block of the list: WeasyPrint pages long runs of lines faster in small blocks.
 NAMES_PER_BLOCK = 50
 
@@ -320,9 +330,15 @@ def render_dossier(petition: Petition, locale: str, when: datetime | None = None
     """
     from weasyprint import CSS, HTML
 
+    html, count, page_numbers = _dossier_html(petition, locale, when or utcnow())
+    document = HTML(string=html, base_url=FONT.as_uri() + "/").render(stylesheets=[CSS(string=page_numbers)])
+    return document.write_pdf(), count, len(document.pages)
+
+
+def _dossier_html(petition: Petition, locale: str, when: datetime) -> tuple[str, int, str]:
+    """(the dossier's HTML, its count, the style sheet of its page numbers)."""
     if locale not in i18n.LANGUAGES:
         raise ValueError(f"not a language of the site: {locale}")
-    when = when or utcnow()
     by_country = dict(
         db.session.execute(
             select(Signature.country, func.count())
@@ -352,17 +368,18 @@ def render_dossier(petition: Petition, locale: str, when: datetime | None = None
             ],
             font_dir=FONT.as_uri(),
         )
-        page_numbers = CSS(string=_page_numbers())
-    document = HTML(string=html, base_url=FONT.as_uri() + "/").render(stylesheets=[page_numbers])
-    return document.write_pdf(), count, len(document.pages)
+        page_numbers = _page_numbers()
+    return html, count, page_numbers
 
 
 def _page_numbers() -> str:
-    """A style sheet putting "Page N sur M" in the current language at the foot of each page."""
+    """The paged-media style sheet (CSS GCPM, which WeasyPrint reads and HTML checkers do not
+    know): A4, the petition's title at the head of each page after the first, and "Page N sur M"
+    in the current language at the foot of every page."""
     words = _("Page %(page)s sur %(pages)s", page="\0", pages="\1")
     quoted = '"' + words.replace("\\", "\\\\").replace('"', '\\"') + '"'
     content = quoted.replace("\0", '" counter(page) "').replace("\1", '" counter(pages) "')
-    return "@page { @bottom-center { content: " + content + "; } }"
+    return PAGES_CSS.replace("PAGE_NUMBERS", content)
 
 
 def _signatories(petition_id: int, country: str) -> Iterator[list[Signatory]]:
