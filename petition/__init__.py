@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.audit.views import bp as audit
     from petition.comments.views import bp as comments
     from petition.contact.views import bp as contact
+    from petition.exports.views import bp as exports
     from petition.fraud.views import bp as fraud
     from petition.health.views import bp as health
     from petition.mail.views import bp as mail
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         petitions_admin,
         stats,
         volunteers,
+        exports,
     ):
         app.register_blueprint(blueprint)
 

@@ -26,13 +26,15 @@ each request. HTTP caching of whole answers is the proxy's job, driven by `Cache
 | blocked networks and network bans in force (`fraud.service._network_rules`), read at every signature and comment | `fraud/networks` | `TEXT_SECONDS` | `fraud.service` on every ban, lift and block-list change of a network |
 | the last trending check (`fraud.service.watch_trends_now_and_then`): a marker, not data | `fraud/trend-check` | 60 s | nobody: it lets one check a minute through |
 | the committee's numbers for a petition, table and SVG chart, in one language (`stats.service.table`) | `stats/<petition_id>/<name>/<locale>/<fingerprint>`: the newest signature id (any petition), the petition's count and the UTC hour; for comments the newest comment id, the public comment count and the hour | `STATS_SECONDS` (300 s) | nobody: a new signature, a confirmation or withdrawal, a new comment, a published or hidden one, or a new hour is a new key; what none of them names (a pending signature confirmed while another is withdrawn) shows within the lifetime |
+| public counts of a petition per country and per day of confirmation, no names (`exports.service.public_counts`, `/api/petitions/<slug>/counts.json`) | `public-counts/<petition_id>` | `exports.service.COUNTS_SECONDS` (60 s) | nobody: one snapshot, at most a minute old (the per-day figures cost a query over the signatures) |
 | country options of the signature and volunteer forms, nothing selected (`core.forms.GroupedSelectField`) | `options/countries/<locale>` | `OPTIONS_SECONDS` (a day) | nobody: Babel's names change only with a deploy |
 
 Every key is prefixed with `CACHE_KEY_PREFIX`. HTTP: the count JSON says `Cache-Control: public,
-max-age=10` (`api.views.MAX_AGE`) and carries no cookie, for the proxy in front; the updates'
-Atom feeds and cards say `public, max-age=300` (`updates.views.FEED_MAX_AGE`) with no cookie. The
-public log's full pages say `public, max-age=31536000, immutable`, its last page and the latest
-checkpoint `public, max-age=10` (`transparency.views`).
+max-age=10` (`api.views.MAX_AGE`), the counts per country and day `max-age=60`
+(`COUNTS_MAX_AGE`), both without a cookie, for the proxy in front; the updates' Atom feeds and
+cards say `public, max-age=300` (`updates.views.FEED_MAX_AGE`) with no cookie. The public log's
+full pages say `public, max-age=31536000, immutable`, its last page and the latest checkpoint
+`public, max-age=10` (`transparency.views`).
 
 With SimpleCache a write clears the copy of its own process only: the others see it after the
 lifetime above (the count after two seconds at most). With Redis every process sees it at once.

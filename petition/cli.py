@@ -14,6 +14,7 @@ from petition.comments import words
 from petition.comments.cli import comments_cli
 from petition.core.transactions import write_transaction
 from petition.counting import service as counting
+from petition.exports.cli import exports_cli
 from petition.extensions import db
 from petition.fraud.cli import fraud_cli
 from petition.mail import service as mail
@@ -90,3 +91,4 @@ def register(app) -> None:
     app.cli.add_command(comments_cli)
     app.cli.add_command(transparency_cli)
     app.cli.add_command(fraud_cli)
+    app.cli.add_command(exports_cli)

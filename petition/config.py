@@ -149,6 +149,14 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         # committee itself unless set.
         "DATA_CONTROLLER_NAME": os.environ.get("DATA_CONTROLLER_NAME", ""),
         "DATA_CONTROLLER_EMAIL": os.environ.get("DATA_CONTROLLER_EMAIL", ""),
+        # The committee's contact printed in the delivery dossier (postal address, phone, mail),
+        # its lines separated by "|"; the dossier also gives the site's contact page.
+        "COMMITTEE_CONTACT": os.environ.get("COMMITTEE_CONTACT", ""),
+        # A delivery dossier of a petition with at most this many signatures is built by the
+        # request that asks for it (about three seconds); a bigger one by `flask exports build`.
+        "DOSSIER_BUILD_IN_REQUEST": _int("DOSSIER_BUILD_IN_REQUEST", 1000),
+        # Days a built dossier (it prints the signers' names) is kept for download.
+        "DOSSIER_KEEP_DAYS": _int("DOSSIER_KEEP_DAYS", 7),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

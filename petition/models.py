@@ -5,6 +5,7 @@ from petition.audit.models import AuditEntry
 from petition.comments.models import Comment, CommentCounts, CommentReport, ModeratedWord
 from petition.contact.models import ContactMessage
 from petition.counting.models import CountShard
+from petition.exports.models import Dossier
 from petition.fraud.models import (
     Ban,
     BlockedNetwork,
@@ -36,6 +37,7 @@ __all__ = [
     "CountShard",
     "DigestState",
     "DomainRule",
+    "Dossier",
     "LogEvent",
     "ModeratedWord",
     "OutboxMail",

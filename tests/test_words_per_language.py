@@ -36,6 +36,8 @@ SHORTEST = 5
 NOT_TEXT = {
     "static": "files of the site",
     "api.petition_count": "numbers in JSON",
+    "api.petition_counts": "numbers per country and per day in JSON",
+    "exports.download_dossier": "a PDF file, its text checked in test_exports",
     "sharing.site_card": "PNG image, drawn text checked in test_sharing_cards",
     "sharing.petition_card": "PNG image, drawn text checked in test_sharing_cards",
     "sharing.qr_png": "QR code image",

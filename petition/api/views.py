@@ -2,6 +2,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from petition import i18n
 from petition.counting import service as counting
+from petition.exports import service as exports
 from petition.petitions import service as petitions
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -39,5 +40,30 @@ def petition_count(slug: str):
     # Friendly sites read the count from their own pages' scripts.
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+# The counts per day cost a query over the signatures: cached longer than the count, and kept
+# as long by the proxy and browsers.
+COUNTS_MAX_AGE = 60
+
+
+@bp.get("/petitions/<slug>/counts.json")
+def petition_counts(slug: str):
+    """Public numbers of a petition, no names: {"slug", "count", "countries": {ISO code: n},
+    "days": {"YYYY-MM-DD": n}} (confirmed signatures that count, per country of residence and
+    per day of confirmation, UTC). Same for everyone, like `petition_count`; cached
+    (petition/caching.py) and `Cache-Control: public`."""
+    petition = petitions.key_of(slug) or abort(404)
+    counts = exports.public_counts(petition.id)
+    response = jsonify(
+        slug=petition.slug,
+        count=sum(counts["countries"].values()),
+        countries=counts["countries"],
+        days=counts["days"],
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = f"public, max-age={COUNTS_MAX_AGE}"
     response.add_etag()
     return response.make_conditional(request)

@@ -55,6 +55,9 @@ ACTIONS = {
     "volunteer.contacted": _l("Bénévole marqué comme contacté"),
     "volunteer.not_contacted": _l("Bénévole marqué comme non contacté"),
     "volunteer.export": _l("Liste des bénévoles exportée"),
+    "export.csv": _l("Signatures exportées en CSV"),
+    "export.dossier": _l("Dossier de remise demandé"),
+    "export.dossier_download": _l("Dossier de remise téléchargé"),
 }
 
 FIELDS = {
@@ -99,6 +102,9 @@ FIELDS = {
     "rows": _l("Lignes"),
     "help": _l("Aide proposée"),
     "country": _l("Pays"),
+    "include_email": _l("Avec les adresses e-mail"),
+    "language": _l("Langue"),
+    "dossier": _l("Dossier n°"),
 }
 
 TARGETS = {
@@ -125,6 +131,7 @@ _VALUES = {
     "comment_moderation": {"pre": _l("avant publication"), "post": _l("après publication")},
     "second_factor": {"totp": _l("code de l'application"), "recovery": _l("code de secours")},
     "help": volunteer_forms.HELP_LABELS,
+    "language": {"fr": "Français", "ar": "العربية", "en": "English"},
 }
 
 

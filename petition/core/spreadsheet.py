@@ -1,8 +1,9 @@
 """Cells of a CSV file that a spreadsheet opens: what a person typed must never run as a formula."""
 
-# A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets
-# (OWASP, "CSV Injection"): = + - @, and tab or carriage return, which some of them skip first.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is read as a formula (or a DDE call) by Excel, LibreOffice or
+# Google Sheets (OWASP, "CSV Injection"): = + - @, and tab, carriage return or line feed, which
+# some of them skip first; some fold the full-width forms to the ASCII ones.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def safe_cell(value) -> str:

@@ -1,0 +1,1 @@
+"""Handing the signatures over: the CSV, the delivery dossier (PDF) and the public counts."""
