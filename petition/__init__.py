@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.contact.views import bp as contact
     from petition.health.views import bp as health
     from petition.mail.views import bp as mail
+    from petition.mailings.views import bp as mailings
     from petition.moderation.views import bp as moderation
     from petition.pages.views import bp as pages
     from petition.sharing.views import bp as sharing
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         contact,
         health,
         mail,
+        mailings,
     ):
         app.register_blueprint(blueprint)
 

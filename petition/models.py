@@ -6,6 +6,7 @@ from petition.comments.models import Comment, CommentCounts, CommentReport, Mode
 from petition.contact.models import ContactMessage
 from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
+from petition.mailings.models import Mailing, MailingDelivery, MailingText
 from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
@@ -19,6 +20,9 @@ __all__ = [
     "ContactMessage",
     "CountShard",
     "DigestState",
+    "Mailing",
+    "MailingDelivery",
+    "MailingText",
     "ModeratedWord",
     "OutboxMail",
     "Petition",

@@ -11,6 +11,7 @@ from petition.core.forms import session_expired
 from petition.core.network import network_of, rate_limit_key
 from petition.extensions import csrf, limiter
 from petition.mail.service import given_up, outbox_counts
+from petition.mailings import service as mailings
 from petition.moderation import queue
 from petition.signing.service import status_counts
 
@@ -103,4 +104,5 @@ def dashboard():
         given_up=given_up(),
         comments=queue.counts(),
         unread_messages=contact.unread() if current_user.is_admin else None,
+        mailing=mailings.latest_progress() if current_user.is_admin else None,
     )

@@ -23,6 +23,10 @@ ACTIONS = {
     "comment.official_reply": _l("Réponse au nom du comité"),
     "comment_words.update": _l("Listes de mots modifiées"),
     "petition.comment_moderation": _l("Réglage de modération changé"),
+    "mailing.create": _l("Message aux signataires écrit"),
+    "mailing.edit": _l("Message aux signataires modifié"),
+    "mailing.test": _l("Essai d'un message aux signataires envoyé"),
+    "mailing.send": _l("Message aux signataires envoyé"),
 }
 
 FIELDS = {
@@ -41,6 +45,10 @@ FIELDS = {
     "comment_moderation": _l("Modération des commentaires"),
     "suspect": _l("Mots à surveiller"),
     "banned": _l("Mots interdits"),
+    "subject": _l("Objet"),
+    "languages": _l("Langues"),
+    "locale": _l("Langue"),
+    "recipients": _l("Destinataires"),
 }
 
 TARGETS = {
@@ -49,6 +57,7 @@ TARGETS = {
     "petition": _l("Pétition"),
     "comment_words": _l("Listes de mots"),
     "contact_message": _l("Message de contact"),
+    "mailing": _l("Message aux signataires"),
 }
 
 _VALUES = {
