@@ -56,8 +56,7 @@ class Admin:
 
     def send(self, mailing_id: int):
         html = self.page(f"/admin/mailings/{mailing_id}")
-        tokens = form_tokens(html[html.index(f'action="/admin/mailings/{mailing_id}/send"') - 200 :])
-        return self.client.post(f"/admin/mailings/{mailing_id}/send", data=tokens)
+        return self.client.post(f"/admin/mailings/{mailing_id}/send", data=form_tokens(html))
 
     def send_test(self, mailing_id: int, email: str, language: str = "fr"):
         html = self.page(f"/admin/mailings/{mailing_id}")

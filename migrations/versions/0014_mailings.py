@@ -74,6 +74,7 @@ def upgrade():
     )
     with op.batch_alter_table("mailing_deliveries", schema=None) as batch_op:
         batch_op.create_index("ix_mailing_deliveries_released", ["released_dt"], unique=False)
+        batch_op.create_index("ix_mailing_deliveries_outbox", ["outbox_id"], unique=False)
 
     op.create_table(
         "mailing_texts",
@@ -96,6 +97,7 @@ def upgrade():
 def downgrade():
     op.drop_table("mailing_texts")
     with op.batch_alter_table("mailing_deliveries", schema=None) as batch_op:
+        batch_op.drop_index("ix_mailing_deliveries_outbox")
         batch_op.drop_index("ix_mailing_deliveries_released")
 
     op.drop_table("mailing_deliveries")

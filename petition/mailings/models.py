@@ -70,6 +70,7 @@ class MailingDelivery(db.Model):
     __table_args__ = (
         UniqueConstraint("mailing_id", "signature_id"),
         Index("ix_mailing_deliveries_released", "released_dt"),
+        Index("ix_mailing_deliveries_outbox", "outbox_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

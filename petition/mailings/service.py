@@ -157,9 +157,10 @@ def start(mailing: Mailing, actor=None) -> int:
 
 
 def _room(now: datetime) -> int:
-    """How many deliveries may go to the outbox now: at most MAILING_PER_MINUTE in any minute,
-    spaced evenly (one every 60/rate seconds, a backlog catching up in one go), and never more
-    than a minute's worth waiting in the outbox (a mail server outage does not pile them up)."""
+    """How many deliveries may go to the outbox now: at most MAILING_PER_MINUTE in any 60
+    seconds, one every 60/rate seconds (a sender that looked late hands over the slots it
+    missed, within that bound), and never more than a minute's worth waiting in the outbox, so
+    that a mail server outage does not pile them up to leave at once."""
     rate = max(current_app.config["MAILING_PER_MINUTE"], 1)
     released = MailingDelivery.released_dt
     recent, last = db.session.execute(
@@ -171,10 +172,8 @@ def _room(now: datetime) -> int:
         .join(OutboxMail, OutboxMail.id == MailingDelivery.outbox_id)
         .where(OutboxMail.sent_dt.is_(None), OutboxMail.failed_dt.is_(None))
     )
-    room = rate - max(recent, waiting)
-    if last is not None:
-        room = min(room, math.floor((now - last).total_seconds() * rate / 60))
-    return max(room, 0)
+    slots = 1 if last is None else math.floor((now - last).total_seconds() * rate / 60)
+    return max(min(rate - max(recent, waiting), slots), 0)
 
 
 def _sending() -> bool:
@@ -204,7 +203,6 @@ def release_due(now: datetime) -> int:
         for mailing in sending:
             if room <= 0:
                 break
-            asked = room
             waiting = db.session.execute(
                 select(MailingDelivery, Signature)
                 .join(Signature, Signature.id == MailingDelivery.signature_id)
@@ -230,7 +228,7 @@ def release_due(now: datetime) -> int:
                     room -= 1
                 else:
                     delivery.skipped_dt = now
-            if len(waiting) < asked:
+            if room > 0:  # fewer left than the room, or some left out: perhaps the last ones
                 _finish_if_done(mailing)
     return released
 

@@ -64,7 +64,7 @@ def new():
 def edit(mailing_id: int):
     mailing = _mailing_or_404(mailing_id)
     if mailing.status != MailingStatus.DRAFT:
-        flash(_("Ce message est déjà envoyé : il ne peut plus changer."), "error")
+        flash(_("Ce message est déjà envoyé : il ne peut plus changer."), "error")
         return redirect(url_for("mailings.show", mailing_id=mailing.id), code=303)
     form = _with_petitions(MailingForm())
     if form.is_submitted():
@@ -128,8 +128,8 @@ def send(mailing_id: int):
         count = service.start(mailing, actor=current_user)
         flash(
             ngettext(
-                "Envoi commencé : %(num)d signataire le recevra.",
-                "Envoi commencé : %(num)d signataires le recevront.",
+                "Envoi commencé : %(num)d signataire le recevra.",
+                "Envoi commencé : %(num)d signataires le recevront.",
                 count,
             ),
             "success",
