@@ -261,10 +261,11 @@ def test_preview_and_test_mail_in_each_language_reach_only_the_address_given(app
     subscribe(signer, "fatima@example.org")
     admin = Admin(app, staff)
     mailing = admin.draft()
-    page = admin.page(f"/admin/mailings/{mailing}")
     for lang in ("fr", "ar", "en"):
+        page = admin.page(f"/admin/mailings/{mailing}?preview={lang}")
         assert f'<div lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in page
         assert TEXTS[lang][0] in unescape(page)
+        assert said(app, lang, "Bonjour,") in unescape(page)
     smtp_sink.clear()
     assert admin.send_test(mailing, "essai@comite.example.org", "ar").status_code == 303
     drain(app)

@@ -20,6 +20,8 @@ from petition.comments import service as comments
 from petition.comments.models import Comment
 from petition.contact import service as contact
 from petition.extensions import db
+from petition.mailings import service as mailings
+from petition.petitions import service as petitions
 from tests.commenting import Reader, approved, decide, latest_comment
 from tests.helpers import Staff, links, path_of
 
@@ -149,6 +151,9 @@ def site(app, signer, smtp_sink):
     with app.app_context():
         message = contact.receive(contact.Draft("Karim", "karim@example.org", "Xyzzy 99"), "fr")
         message_id = message.id
+        mailing = mailings.save_draft(
+            [mailings.Text("fr", "Xyzzy 7", "Xyzzy 8")], petition_id=petitions.featured().id
+        ).id
         db.session.remove()
 
     def mailed_path(part: str) -> str:
@@ -179,6 +184,8 @@ def site(app, signer, smtp_sink):
             "sharing.badge": ["/badge/kleema.svg"],
             "moderation.reply": [f"/admin/moderation/comments/{first}/reply"],
             "contact.admin_message": [f"/admin/contact/{message_id}"],
+            "mailings.show": [f"/admin/mailings/{mailing}"],
+            "mailings.edit": [f"/admin/mailings/{mailing}/edit"],
         },
     }
 

@@ -1,8 +1,8 @@
 """The admins' page to write to the signers: compose, preview, test, send, follow."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -81,11 +81,15 @@ def edit(mailing_id: int):
 
 
 def _page(mailing, test_form=None, send_form=None, status: int = 200):
+    shown = request.args.get("preview")
+    if shown not in service.LANGUAGES:
+        shown = str(get_locale()) if str(get_locale()) in service.LANGUAGES else "fr"
     return (
         render_template(
             "mailings/show.html",
             mailing=mailing,
-            previews={locale: service.preview(mailing, locale) for locale in service.LANGUAGES},
+            preview_locale=shown,
+            preview=service.preview(mailing, shown),
             written={text.locale for text in mailing.texts},
             language_names=LANGUAGE_NAMES,
             recipients=service.recipients_by_language(mailing.petition_id),
