@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from datetime import timedelta
@@ -401,3 +402,33 @@ def test_service_start_makes_one_row_per_signature_even_if_called_twice(app, sig
         assert service.start(mailing) == 1
         assert service.start(mailing) == 0
         assert db.session.scalar(select(db.func.count()).select_from(MailingDelivery)) == 1
+
+
+def test_parallel_senders_share_one_pace(app, signer, staff):
+    app.config["MAILING_PER_MINUTE"] = 5
+    for n in range(12):
+        subscribe(signer, f"pace{n}@example.org")
+    admin = Admin(app, staff)
+    admin.send(admin.draft(languages=("fr",)))
+    start = utcnow()
+    with app.app_context():
+        assert service.release_due(start) == 1  # the first of the minute
+        db.session.remove()
+    later = start + timedelta(minutes=1)
+    together = threading.Barrier(4)
+    released: list[int] = []
+
+    def sender():
+        with app.app_context():
+            together.wait()
+            released.append(service.release_due(later))
+            db.session.remove()
+
+    senders = [threading.Thread(target=sender) for _ in range(4)]
+    for thread in senders:
+        thread.start()
+    for thread in senders:
+        thread.join(30)
+    # Five a minute: the one handed over first still waits in the outbox, so four more, whichever
+    # sender takes them; without the lock each would have taken four.
+    assert len(released) == 4 and sum(released) == 4, released
