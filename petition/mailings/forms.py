@@ -1,3 +1,5 @@
+from babel import Locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
@@ -8,7 +10,13 @@ from petition.core.forms import email_address, multiline_text, no_forbidden_char
 
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
-LANGUAGE_NAMES = {"fr": _l("français"), "ar": _l("arabe"), "en": _l("anglais")}
+LANGUAGES = ("fr", "ar", "en")
+
+
+def language_names() -> dict[str, str]:
+    """{code: the language's name in the reader's language}, from the CLDR data Babel ships."""
+    reader = get_locale()
+    return {code: Locale.parse(code).get_display_name(reader) for code in LANGUAGES}
 
 
 def _language(locale: str) -> dict:
@@ -75,9 +83,11 @@ class TestForm(FlaskForm):
         validators=[DataRequired(_l("Écrivez une adresse e-mail.")), email_address],
         render_kw={"autocomplete": "email"},
     )
-    language = SelectField(
-        _l("Langue"), choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
-    )
+    language = SelectField(_l("Langue"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(code, name) for code, name in language_names().items()]
 
 
 class SendForm(FlaskForm):

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from petition.accounts.access import role_required
 from petition.database import id_rule
 from petition.mailings import service
-from petition.mailings.forms import LANGUAGE_NAMES, MailingForm, SendForm, TestForm
+from petition.mailings.forms import MailingForm, SendForm, TestForm, language_names
 from petition.mailings.models import MailingStatus
 from petition.petitions import service as petitions
 
@@ -25,6 +25,12 @@ def _with_petitions(form: MailingForm) -> MailingForm:
         SelectChoice(petition.id, petition.title) for petition in petitions.all_petitions()
     ]
     return form
+
+
+def _editor(form: MailingForm, mailing, status: int = 200):
+    return render_template(
+        "mailings/edit.html", form=form, mailing=mailing, language_names=language_names()
+    ), status
 
 
 def _texts(form: MailingForm) -> list[service.Text]:
@@ -49,14 +55,14 @@ def index():
 def new():
     form = _with_petitions(MailingForm())
     if form.is_submitted() and not form.validate():
-        return render_template("mailings/edit.html", form=form, mailing=None), 422
+        return _editor(form, None, 422)
     if form.is_submitted():
         mailing = service.save_draft(_texts(form), form.petition.data, actor=current_user)
         flash(_("Brouillon enregistré. Relisez-le, essayez-le, puis envoyez-le."), "success")
         return redirect(url_for("mailings.show", mailing_id=mailing.id), code=303)
     if not form.petition.data and form.petition.choices:
         form.petition.data = petitions.featured().id
-    return render_template("mailings/edit.html", form=form, mailing=None)
+    return _editor(form, None)
 
 
 @bp.route(f"/admin/mailings/{id_rule('mailing_id')}/edit", methods=["GET", "POST"])
@@ -69,7 +75,7 @@ def edit(mailing_id: int):
     form = _with_petitions(MailingForm())
     if form.is_submitted():
         if not form.validate():
-            return render_template("mailings/edit.html", form=form, mailing=mailing), 422
+            return _editor(form, mailing, 422)
         service.save_draft(_texts(form), form.petition.data, mailing=mailing, actor=current_user)
         flash(_("Brouillon enregistré."), "success")
         return redirect(url_for("mailings.show", mailing_id=mailing.id), code=303)
@@ -77,7 +83,7 @@ def edit(mailing_id: int):
     for text in mailing.texts:
         form[f"subject_{text.locale}"].data = text.subject
         form[f"body_{text.locale}"].data = text.body
-    return render_template("mailings/edit.html", form=form, mailing=mailing)
+    return _editor(form, mailing)
 
 
 def _page(mailing, test_form=None, send_form=None, status: int = 200):
@@ -91,7 +97,7 @@ def _page(mailing, test_form=None, send_form=None, status: int = 200):
             preview_locale=shown,
             preview=service.preview(mailing, shown),
             written={text.locale for text in mailing.texts},
-            language_names=LANGUAGE_NAMES,
+            language_names=language_names(),
             recipients=service.recipients_by_language(mailing.petition_id),
             progress=service.progress(mailing),
             test_form=test_form or TestForm(formdata=None),
