@@ -432,3 +432,15 @@ def test_parallel_senders_share_one_pace(app, signer, staff):
     # Five a minute: the one handed over first still waits in the outbox, so four more, whichever
     # sender takes them; without the lock each would have taken four.
     assert len(released) == 4 and sum(released) == 4, released
+
+
+def test_a_mailing_nobody_would_receive_stays_a_draft(app, staff, signer, smtp_sink):
+    signer.sign_and_confirm(email="no-news@example.org")
+    admin = Admin(app, staff)
+    mailing = admin.draft(languages=("fr",))
+    page = unescape(admin.page(f"/admin/mailings/{mailing}"))
+    assert "Personne ne recevrait ce message pour l'instant\u00a0: il reste en brouillon." in page
+    assert f'action="/admin/mailings/{mailing}/send"' not in page
+    response = admin.send(mailing)
+    assert response.status_code == 303
+    assert "Modifier le brouillon" in admin.page(f"/admin/mailings/{mailing}")

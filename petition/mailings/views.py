@@ -134,6 +134,8 @@ def send(mailing_id: int):
         return _page(mailing, send_form=form, status=400)
     if mailing.status != MailingStatus.DRAFT:
         flash(_("Ce message est déjà envoyé."), "error")
+    elif not sum(service.recipients_by_language(mailing.petition_id).values()):
+        flash(_("Personne ne recevrait ce message pour l'instant : il reste en brouillon."), "error")
     else:
         count = service.start(mailing, actor=current_user)
         flash(
