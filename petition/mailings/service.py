@@ -4,7 +4,8 @@ A mailing is written as a draft (French required, Arabic and English optional: a
 language has no text gets the French one), previewed, tried on an address, then sent. Sending
 writes one `MailingDelivery` per recipient at once (a unique row per mailing and signature), and
 the mail sender's feeder (`release_due`) hands them to the outbox at `MAILING_PER_MINUTE`:
-confirmations and other mail never wait behind a big mailing, and the pace holds across any
+confirmations and other mail never wait behind a big mailing (at most behind a minute's worth
+of it already in the outbox), and the pace holds across any
 number of sender processes because it is read from the deliveries themselves, under a lock on
 the mailings being sent. Sources: RFC 8058 (one-click unsubscribe), the UK Parliament petitions'
 mails to signers, ControlShift's throttled blasts.
