@@ -213,9 +213,13 @@ def release_due(now: datetime) -> int:
                     MailingDelivery.skipped_dt.is_(None),
                 )
                 .order_by(MailingDelivery.id)
-                .limit(room)
+                .limit(room + 1)  # one more than the room: whether any is left after these
             ).all()
+            exhausted = True
             for delivery, signature in waiting:
+                if room <= 0:
+                    exhausted = False
+                    break
                 if signature.counts and signature.wants_updates:
                     delivery.outbox_id = mail.enqueue(
                         MAILING,
@@ -229,7 +233,7 @@ def release_due(now: datetime) -> int:
                     room -= 1
                 else:
                     delivery.skipped_dt = now
-            if room > 0:  # fewer left than the room, or some left out: perhaps the last ones
+            if exhausted:
                 _finish_if_done(mailing)
     return released
 

@@ -71,6 +71,7 @@ def test_an_admin_sends_a_mailing_to_a_test_address_then_to_the_signers(
     assert mailed["Subject"] == SUBJECT_AR and mailed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     page.reload()
     expect(page.locator(".admin-stats div", has_text="Envoyés").locator("dd")).to_have_text("1")
+    expect(page.get_by_text("État\u00a0: envoyé")).to_be_visible()
     expect(page.get_by_role("button", name="Envoyer à 1 signataire")).to_have_count(0)
     checked(page)
     screenshot(page, "fr-admin-mailing-sent-360")
