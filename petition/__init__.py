@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.fraud.views import bp as fraud
     from petition.health.views import bp as health
     from petition.mail.views import bp as mail
+    from petition.mailings.views import bp as mailings
     from petition.moderation.views import bp as moderation
     from petition.pages.views import bp as pages
     from petition.petitions.views import bp as petitions_admin
@@ -129,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
         stats,
         volunteers,
         exports,
+        mailings,
     ):
         app.register_blueprint(blueprint)
 

@@ -123,6 +123,9 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 30),
         # Past this age a mail that still fails is given up, its reason kept for the dashboard.
         "MAIL_GIVE_UP_HOURS": _int("MAIL_GIVE_UP_HOURS", 72),
+        # Mail to every signer (petition/mailings) goes to the outbox at this pace, whatever the
+        # number of senders; other mail waits behind a minute's worth of it at most.
+        "MAILING_PER_MINUTE": _int("MAILING_PER_MINUTE", 60),
         "CONFIRM_TOKEN_DAYS": _int("CONFIRM_TOKEN_DAYS", 30),
         "WITHDRAW_TOKEN_DAYS": _int("WITHDRAW_TOKEN_DAYS", 730),
         "PETITION_GOAL": _int("PETITION_GOAL", 50000),

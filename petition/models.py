@@ -15,6 +15,7 @@ from petition.fraud.models import (
     TrendAlert,
 )
 from petition.mail.models import OutboxMail
+from petition.mailings.models import Mailing, MailingDelivery, MailingText
 from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionSlug, PetitionTranslation
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
@@ -39,6 +40,9 @@ __all__ = [
     "DomainRule",
     "Dossier",
     "LogEvent",
+    "Mailing",
+    "MailingDelivery",
+    "MailingText",
     "ModeratedWord",
     "OutboxMail",
     "Petition",

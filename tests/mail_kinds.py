@@ -3,17 +3,19 @@
 from petition.extensions import db
 from tests.commenting import Reader, approved, decide, latest_comment
 from tests.helpers import form_tokens, links, path_of
+from tests.mailing_steps import Admin
 
 AUTHOR = "amina@example.org"
 SIGNER = "nouvelle@example.org"
 SIGNED = "deja@example.org"
 VOLUNTEER = "nadia@example.org"
+SUBSCRIBER = "abonnee@example.org"
 
 
 def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
-    """{kind: the message as received over SMTP}, for a signer, a commenter, a moderator and an
-    admin who all read `lang` (the moderators' digest and the contact message go out in the site's
-    default language, set to it)."""
+    """{kind: the message as received over SMTP}, for signers (one asked for the committee's
+    news), a commenter, a moderator and an admin who all read `lang` (the moderators' digest and
+    the contact message go out in the site's default language, set to it)."""
     app.config["BABEL_DEFAULT_LOCALE"] = lang
     moderator, _ = staff.create("moderator")
     admin, _ = staff.create("admin")
@@ -21,6 +23,7 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
     signer.sign(email=SIGNER, first_name="Samira")
     signer.sign_and_confirm(email=SIGNED, first_name="Rachid")
     signer.sign(email=SIGNED, first_name="Rachid")
+    signer.sign_and_confirm(email=SUBSCRIBER, first_name="Nadia", wants_updates="y")
 
     author, replier = Reader(app), Reader(app, ip="198.51.100.40")
     for reader in (author, replier):
@@ -45,6 +48,8 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
         "consent": "y",
     }
     assert signer.client.post("/volunteer", data={**volunteer, **form_tokens(form)}).status_code == 303
+    committee = Admin(app, staff)
+    committee.send(committee.draft())
     signer.deliver()
     with app.app_context():
         db.session.remove()
@@ -56,6 +61,7 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
         "moderation/digest": mailbox.last_to(moderator),
         "contact/message": mailbox.last_to(admin),
         "volunteers/confirm": mailbox.last_to(VOLUNTEER),
+        "mailings/mailing": mailbox.last_to(SUBSCRIBER),
     }
     assert found["comments/reply"] is not confirmation, "no reply notification was sent"
     # Two signatures from one network within minutes, over a threshold of two: admins hear of it.

@@ -15,7 +15,7 @@ from tests.commenting import Reader, approved, latest_comment
 from tests.helpers import links, path_of, text_of
 from tests.mail_kinds import AUTHOR, every_kind_of_mail
 
-LIST_MAIL = {"comments/reply", "moderation/digest"}
+LIST_MAIL = {"comments/reply", "moderation/digest", "mailings/mailing"}
 ENCODED_WORD = re.compile(rb"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 

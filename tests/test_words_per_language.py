@@ -20,6 +20,8 @@ from petition.comments import service as comments
 from petition.comments.models import Comment
 from petition.contact import service as contact
 from petition.extensions import db
+from petition.mailings import service as mailings
+from petition.petitions import service as petitions
 from petition.petitions.models import Petition
 from petition.updates import service as updates
 from tests.commenting import Reader, approved, decide, latest_comment
@@ -193,6 +195,9 @@ def site(app, signer, smtp_sink):
     with app.app_context():
         message = contact.receive(contact.Draft("Karim", "karim@example.org", "Xyzzy 99"), "fr")
         message_id = message.id
+        mailing = mailings.save_draft(
+            [mailings.Text("fr", "Xyzzy 7", "Xyzzy 8")], petition_id=petitions.featured().id
+        ).id
         db.session.remove()
 
     volunteer = signer.client.get("/volunteer").get_data(as_text=True)
@@ -264,6 +269,8 @@ def site(app, signer, smtp_sink):
                 f"/admin/stats/kleema/{name}.svg"
                 for name in ("per-day", "countries", "subscribers", "channels")
             ],
+            "mailings.show": [f"/admin/mailings/{mailing}"],
+            "mailings.edit": [f"/admin/mailings/{mailing}/edit"],
         },
     }
 

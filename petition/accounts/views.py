@@ -12,6 +12,7 @@ from petition.core.network import network_of, rate_limit_key
 from petition.extensions import csrf, limiter
 from petition.fraud import service as fraud
 from petition.mail.service import given_up, outbox_counts
+from petition.mailings import service as mailings
 from petition.moderation import queue
 from petition.petitions import service as petitions
 from petition.signing.service import status_counts
@@ -218,4 +219,5 @@ def dashboard():
         fraud_alerts=fraud.recent_alerts(),
         petitions=petitions.overview() if current_user.is_admin else None,
         volunteers=volunteers.counts() if current_user.is_admin else None,
+        mailing=mailings.latest_progress() if current_user.is_admin else None,
     )

@@ -58,6 +58,10 @@ ACTIONS = {
     "export.csv": _l("Signatures exportées en CSV"),
     "export.dossier": _l("Dossier de remise demandé"),
     "export.dossier_download": _l("Dossier de remise téléchargé"),
+    "mailing.create": _l("Message aux signataires écrit"),
+    "mailing.edit": _l("Message aux signataires modifié"),
+    "mailing.test": _l("Essai d'un message aux signataires envoyé"),
+    "mailing.send": _l("Message aux signataires envoyé"),
 }
 
 FIELDS = {
@@ -105,6 +109,10 @@ FIELDS = {
     "include_email": _l("Avec les adresses e-mail"),
     "language": _l("Langue"),
     "dossier": _l("Dossier n°"),
+    "subject": _l("Objet"),
+    "languages": _l("Langues"),
+    "locale": _l("Langue"),
+    "recipients": _l("Destinataires"),
 }
 
 TARGETS = {
@@ -118,6 +126,7 @@ TARGETS = {
     "bulk_invalidation": _l("Invalidation groupée"),
     "ban": _l("Bannissement"),
     "volunteer": _l("Bénévole"),
+    "mailing": _l("Message aux signataires"),
 }
 
 _VALUES = {

@@ -104,19 +104,32 @@ def unsubscribe_target(token: str) -> tuple[MailingList, int] | None:
     return (found, subject_id) if found and isinstance(subject_id, int) else None
 
 
+Feeder = Callable[[datetime], int]
+_feeders: list[Feeder] = []
+
+
+def feeder(function: Feeder) -> Feeder:
+    """Register a function the sender calls with the time before each batch, to queue mail that a
+    feature holds back (a mailing to every signer goes out at its own pace). It runs its own
+    write transaction and returns how many mails it queued."""
+    if function not in _feeders:
+        _feeders.append(function)
+    return function
+
+
 _INSERT_MAIL = insert(OutboxMail.__table__)
 
 
-def enqueue(kind: str, *, recipient: str, recipient_key: str, locale: str, **params) -> None:
+def enqueue(kind: str, *, recipient: str, recipient_key: str, locale: str, **params) -> int:
     """Queue a mail of `kind` in the caller's transaction: it is sent only if that transaction
     commits, written by the kind's composer from `params` (JSON values: ids, not objects).
 
     This is one INSERT, so the hot paths (a signature) render no template and sign no link.
-    Raises LookupError for a kind no feature registered.
+    Returns the outbox row's id. Raises LookupError for a kind no feature registered.
     """
     if kind not in _composers:
         raise LookupError(f"no composer for mail kind {kind!r}")
-    db.session.connection().execute(
+    result = db.session.connection().execute(
         _INSERT_MAIL,
         {
             "message_id": _message_id(),
@@ -127,6 +140,7 @@ def enqueue(kind: str, *, recipient: str, recipient_key: str, locale: str, **par
             "params": params,
         },
     )
+    return result.inserted_primary_key[0]
 
 
 @dataclass
@@ -311,10 +325,15 @@ def _claim(limit: int, now: datetime) -> list[int]:
     return ids
 
 
-def deliver_due(limit: int = 100) -> tuple[int, int]:
-    """Send what is due; returns (sent, not sent). A failed attempt is retried with back-off until
-    the mail is MAIL_GIVE_UP_HOURS old; a refusal for good gives it up at once."""
-    ids = _claim(limit, utcnow())
+def deliver_due(limit: int = 100, now: datetime | None = None) -> tuple[int, int]:
+    """Send what is due at `now` (the present by default); returns (sent, not sent). The feeders
+    queue what they release first. A failed attempt is retried with back-off until the mail is
+    MAIL_GIVE_UP_HOURS old; a refusal for good gives it up at once."""
+    now = now or utcnow()
+    for feed in _feeders:
+        feed(now)
+    # What the feeders queued is due from the moment they queued it, after `now`.
+    ids = _claim(limit, max(now, utcnow()))
     if not ids:
         return 0, 0
     sent = postponed = 0
