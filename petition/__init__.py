@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.mail.views import bp as mail
     from petition.moderation.views import bp as moderation
     from petition.pages.views import bp as pages
+    from petition.privacy.views import bp as privacy
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
 
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         contact,
         health,
         mail,
+        privacy,
     ):
         app.register_blueprint(blueprint)
 

@@ -18,6 +18,7 @@ from petition.extensions import db
 from petition.mail import service as mail
 from petition.petitions.models import Petition
 from petition.petitions.seed import ensure_kleema_petition
+from petition.privacy.cli import privacy_cli
 from petition.signing import service as signing
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
@@ -86,3 +87,4 @@ def register(app) -> None:
     app.cli.add_command(counts_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(comments_cli)
+    app.cli.add_command(privacy_cli)

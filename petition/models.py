@@ -8,6 +8,7 @@ from petition.counting.models import CountShard
 from petition.mail.models import OutboxMail
 from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionTranslation
+from petition.privacy.models import ConsentRecord, DataRequest, RetentionTally
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 
@@ -16,14 +17,17 @@ __all__ = [
     "Comment",
     "CommentCounts",
     "CommentReport",
+    "ConsentRecord",
     "ContactMessage",
     "CountShard",
+    "DataRequest",
     "DigestState",
     "ModeratedWord",
     "OutboxMail",
     "Petition",
     "PetitionTranslation",
     "ReferralLink",
+    "RetentionTally",
     "ShareImage",
     "Signature",
     "SignatureSource",

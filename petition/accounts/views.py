@@ -12,6 +12,7 @@ from petition.core.network import network_of, rate_limit_key
 from petition.extensions import csrf, limiter
 from petition.mail.service import given_up, outbox_counts
 from petition.moderation import queue
+from petition.privacy import service as privacy
 from petition.signing.service import status_counts
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
@@ -103,4 +104,6 @@ def dashboard():
         given_up=given_up(),
         comments=queue.counts(),
         unread_messages=contact.unread() if current_user.is_admin else None,
+        retention=privacy.status() if current_user.is_admin else None,
+        erasures=privacy.erasures() if current_user.is_admin else None,
     )

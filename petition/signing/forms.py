@@ -106,5 +106,10 @@ class SignatureForm(GuardedForm):
         }
         self.country.options_key = f"countries/{get_locale()}"
 
+    def consents(self) -> dict[str, str]:
+        """{purpose: the words of the box} for each box ticked (privacy.consents)."""
+        boxes = {"signature.show_name": self.show_name, "signature.updates": self.wants_updates}
+        return {purpose: str(box.label.text) for purpose, box in boxes.items() if box.data}
+
     def consent_wording(self) -> str:
         return f"{self.show_name.label.text}: {self.show_name.data}; {self.wants_updates.label.text}: {self.wants_updates.data}"

@@ -1,7 +1,7 @@
 """Signing rules: one signature per address and petition, double opt-in, withdrawal."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
@@ -19,6 +19,7 @@ from petition.counting import service as counting
 from petition.extensions import cache, db
 from petition.mail import service as mail
 from petition.petitions import service as petitions
+from petition.privacy import consents
 from petition.sharing import referrals
 from petition.signing.models import Signature, SignatureStatus
 from petition.signing.places import without_postcode
@@ -45,6 +46,8 @@ class SignatureInput:
     show_name: bool = False
     wants_updates: bool = False
     consent_wording: str = ""
+    # {purpose: wording} of each consent given with the form (privacy.consents)
+    consents: dict[str, str] = field(default_factory=dict)
 
 
 class InvalidLink(Exception):
@@ -128,6 +131,7 @@ def sign(
         )
         if signature_id is not None:
             code = referrals.record_signing(petition_id, signature_id, source)
+            _record_consents(signature_id, canonical, data, locale)
             if may_mail:
                 _mail(signature_id, data.email.strip(), canonical, "signing/confirm", locale)
             return code
@@ -180,10 +184,16 @@ def _renew(
     existing.withdrawn_dt = None
     existing.created_dt = utcnow()
     db.session.flush()
+    _record_consents(existing.id, existing.email_canonical, data, locale)
     code = referrals.record_signing(existing.petition_id, existing.id, source, renewed=True)
     if may_mail:
         _mail(existing.id, existing.email, existing.email_canonical, "signing/confirm", locale)
     return code
+
+
+def _record_consents(signature_id: int, canonical: str, data: SignatureInput, locale: str) -> None:
+    for purpose, wording in data.consents.items():
+        consents.give(canonical, purpose, wording, locale=locale, source=f"signature:{signature_id}")
 
 
 def _mail(signature_id: int, address: str, canonical: str, kind: str, locale: str) -> None:
@@ -254,6 +264,8 @@ def withdraw(signature: Signature) -> bool:
         ).rowcount
         if changed and was_counted:
             change_count(signature, -1, event=WITHDRAWN)
+        if changed:
+            consents.take_back(source=f"signature:{signature.id}")
     return bool(changed)
 
 
