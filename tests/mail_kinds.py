@@ -7,6 +7,7 @@ from tests.helpers import form_tokens, links, path_of
 AUTHOR = "amina@example.org"
 SIGNER = "nouvelle@example.org"
 SIGNED = "deja@example.org"
+ASKER = "donnees@example.org"
 
 
 def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
@@ -35,6 +36,8 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
     form = signer.client.get(f"/contact?lang={lang}").get_data(as_text=True)
     contact = {"name": "Youssef", "email": "youssef@example.org", "message": "Où en est l'audience ?"}
     assert signer.client.post("/contact", data={**contact, **form_tokens(form)}).status_code == 303
+    form = signer.client.get(f"/my-data?lang={lang}").get_data(as_text=True)
+    assert signer.client.post("/my-data", data={"email": ASKER, **form_tokens(form)}).status_code == 303
     signer.deliver()
     with app.app_context():
         db.session.remove()
@@ -45,6 +48,7 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
         "comments/reply": mailbox.last_to(AUTHOR),
         "moderation/digest": mailbox.last_to(moderator),
         "contact/message": mailbox.last_to(admin),
+        "privacy/my_data_link": mailbox.last_to(ASKER),
     }
     assert found["comments/reply"] is not confirmation, "no reply notification was sent"
     return found

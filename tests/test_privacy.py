@@ -56,12 +56,7 @@ def personal_needles_in_database(needles: list[str], leaving_out: tuple[str, ...
     return found
 
 
-@pytest.fixture
-def erase_ready(app):
-    app.config["MY_DATA_MIN_SECONDS"] = 0
-
-
-def test_the_answer_is_the_same_whether_or_not_the_address_signed(app, client, signer, erase_ready):
+def test_the_answer_is_the_same_whether_or_not_the_address_signed(app, client, signer):
     signer.sign_and_confirm(email=ADDRESS, first_name=FIRST, last_name=LAST)
     signer.mailbox.clear()
     known = ask_link(client, ADDRESS)
@@ -76,7 +71,7 @@ def test_the_answer_is_the_same_whether_or_not_the_address_signed(app, client, s
     assert len(signer.mailbox.to("personne@example.org")) == 1
 
 
-def test_a_robot_and_a_flooded_mailbox_get_no_link_and_the_same_answer(app, client, signer, erase_ready):
+def test_a_robot_and_a_flooded_mailbox_get_no_link_and_the_same_answer(app, client, signer):
     app.config["MAILS_PER_ADDRESS_PER_DAY"] = 2
     robot = ask_link(client, "cible@example.org", website="http://spam.example")
     assert robot.status_code == 303 and robot.headers["Location"].endswith("/my-data/sent")
@@ -86,7 +81,7 @@ def test_a_robot_and_a_flooded_mailbox_get_no_link_and_the_same_answer(app, clie
     assert len(signer.mailbox.to("cible@example.org")) == 2
 
 
-def test_the_form_keeps_a_bad_address_and_says_what_is_wrong_in_arabic(client, erase_ready):
+def test_the_form_keeps_a_bad_address_and_says_what_is_wrong_in_arabic(client):
     response = ask_link(client, "pas une adresse", lang="ar")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -94,7 +89,7 @@ def test_the_form_keeps_a_bad_address_and_says_what_is_wrong_in_arabic(client, e
     assert 'dir="rtl"' in page and "fr@exemple" not in page.split("error")[0]
 
 
-def test_the_my_data_form_is_rate_limited(app, client, erase_ready):
+def test_the_my_data_form_is_rate_limited(app, client):
     from petition.extensions import limiter
 
     app.config["RATELIMIT_MY_DATA"] = "2 per minute"
@@ -135,7 +130,7 @@ def test_an_unticked_box_records_no_consent(app, signer):
         assert db.session.scalars(select(ConsentRecord)).all() == []
 
 
-def test_erase_journey_leaves_nothing_personal_and_the_count_drops(app, client, signer, staff, erase_ready):
+def test_erase_journey_leaves_nothing_personal_and_the_count_drops(app, client, signer, staff):
     signer.sign_and_confirm(
         email=ADDRESS, first_name=FIRST, last_name=LAST, city="Roubaix", wants_updates="y"
     )
@@ -199,9 +194,7 @@ def test_erase_journey_leaves_nothing_personal_and_the_count_drops(app, client, 
         ("delete", CommentStatus.DELETED, "", False),
     ],
 )
-def test_comments_are_kept_or_deleted_as_chosen(
-    app, client, signer, erase_ready, choice, status, name, text_kept
-):
+def test_comments_are_kept_or_deleted_as_chosen(app, client, signer, choice, status, name, text_kept):
     reader = Reader(app)
     assert reader.comment(email=ADDRESS, name=COMMENTER_NAME, text="Salam, je transfère.").status_code == 303
     comment_id = latest_comment(app).id
@@ -220,7 +213,7 @@ def test_comments_are_kept_or_deleted_as_chosen(
         assert personal_needles_in_database([ADDRESS]) == []
 
 
-def test_erasing_needs_the_box_ticked_and_says_so(app, client, signer, erase_ready):
+def test_erasing_needs_the_box_ticked_and_says_so(app, client, signer):
     signer.sign_and_confirm(email=ADDRESS, first_name=FIRST)
     ask_link(client, ADDRESS, lang="en")
     path = my_data_path(signer, ADDRESS)
@@ -231,7 +224,7 @@ def test_erasing_needs_the_box_ticked_and_says_so(app, client, signer, erase_rea
     assert signer.count() == 1
 
 
-def test_a_link_expires_and_a_forged_one_opens_nothing(app, client, signer, erase_ready, monkeypatch):
+def test_a_link_expires_and_a_forged_one_opens_nothing(app, client, signer, monkeypatch):
     ask_link(client, ADDRESS)
     path = my_data_path(signer, ADDRESS)
     assert client.get(path + "x").status_code == 404
@@ -337,7 +330,7 @@ def test_old_mail_network_hashes_and_comment_secrets_are_purged(app, client, sig
         assert secrets[decided] is None and secrets[waiting] is not None
 
 
-def test_expired_requests_are_purged(app, client, signer, runner, erase_ready):
+def test_expired_requests_are_purged(app, client, signer, runner):
     ask_link(client, ADDRESS)
     with app.app_context():
         db.session.execute(update(DataRequest).values(created_dt=utcnow() - timedelta(hours=25)))
@@ -360,7 +353,7 @@ def test_the_privacy_page_states_each_delay(app, client):
         assert delay in page
 
 
-def test_the_link_mail_is_in_the_readers_language(app, client, signer, erase_ready):
+def test_the_link_mail_is_in_the_readers_language(app, client, signer):
     ask_link(client, ADDRESS, lang="ar")
     signer.deliver()
     message = signer.mailbox.last_to(ADDRESS)

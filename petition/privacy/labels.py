@@ -44,3 +44,9 @@ FIELDS = {
     "given_up": _l("Abandonné le"),
     "asked": _l("Demandée le"),
 }
+
+# Shown in the download only: a mail's subject is in the language it was sent in, and the page
+# speaks the reader's.
+DOWNLOAD_ONLY = {"subject"}
+# Values written in the language of the record (its `locale`), marked so with `lang` on the page.
+WRITTEN_IN_LOCALE = {"consent_wording", "wording", "reason", "text"}

@@ -11,7 +11,7 @@ from petition.core.personal_data import CommentChoice, Erasure
 from petition.extensions import csrf, limiter
 from petition.privacy import service
 from petition.privacy.forms import AskForm, EraseForm
-from petition.privacy.labels import FIELDS
+from petition.privacy.labels import DOWNLOAD_ONLY, FIELDS, WRITTEN_IN_LOCALE
 from petition.security import private_page
 
 bp = Blueprint("privacy", __name__)
@@ -91,7 +91,13 @@ def my_data(token: str):
 def _page(subject: str, token: str, form: EraseForm, status: int = 200):
     sections = service.gather(subject)
     return render_template(
-        "privacy/my_data.html", sections=sections, token=token, form=form, fields=FIELDS
+        "privacy/my_data.html",
+        sections=sections,
+        token=token,
+        form=form,
+        fields=FIELDS,
+        download_only=DOWNLOAD_ONLY,
+        written_in_locale=WRITTEN_IN_LOCALE,
     ), status
 
 
