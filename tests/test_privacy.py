@@ -99,20 +99,29 @@ def test_the_my_data_form_is_rate_limited(app, client):
 
 
 def test_consents_are_kept_with_their_wording_version_and_time(app, client, signer):
-    signer.sign(email=ADDRESS, show_name="y", wants_updates="y")
     reader = Reader(app)
     assert reader.comment(email=ADDRESS, name=COMMENTER_NAME).status_code == 303
+    signer.client.get("/?lang=ar")
+    signer.sign(email=ADDRESS, show_name="y", wants_updates="y")
+    with app.app_context():
+        # Signing alone proves nothing about who typed the address: its consents wait for the click.
+        assert [r.purpose for r in db.session.scalars(select(ConsentRecord))] == ["comment.notifications"]
+    signer.deliver()
+    confirm = next(
+        u for m in signer.mailbox.to(ADDRESS) for u in links(m) if path_of(u).startswith("/confirm/")
+    )
+    signer.press_button(path_of(confirm))
     with app.app_context():
         records = db.session.scalars(select(ConsentRecord).order_by(ConsentRecord.id)).all()
         assert [r.purpose for r in records] == [
+            "comment.notifications",
             "signature.show_name",
             "signature.updates",
-            "comment.notifications",
         ]
         assert all(r.subject == ADDRESS and r.given_dt and r.withdrawn_dt is None for r in records)
-        assert "Afficher mon prénom" in records[0].wording
-        assert "nouvelles du comité" in records[1].wording
-        assert "prévenu(e) des réponses" in records[2].wording
+        assert "prévenu(e) des réponses" in records[0].wording and records[0].locale == "fr"
+        assert records[1].locale == records[2].locale == "ar"
+        assert "الموقّعين" in records[1].wording or "الموقعين" in records[1].wording
         assert len({r.version for r in records}) == 3 and all(len(r.version) == 16 for r in records)
     signer.deliver()
     withdraw = next(u for m in signer.mailbox.to(ADDRESS) for u in links(m) if "/withdraw/" in u)
@@ -125,7 +134,7 @@ def test_consents_are_kept_with_their_wording_version_and_time(app, client, sign
 
 
 def test_an_unticked_box_records_no_consent(app, signer):
-    signer.sign(email=ADDRESS, show_name=None, wants_updates=None)
+    signer.sign_and_confirm(email=ADDRESS, show_name=None, wants_updates=None)
     with app.app_context():
         assert db.session.scalars(select(ConsentRecord)).all() == []
 

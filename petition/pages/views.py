@@ -103,7 +103,6 @@ def sign(slug: str):
             show_name=form.show_name.data,
             wants_updates=form.wants_updates.data,
             consent_wording=form.consent_wording(),
-            consents=form.consents(),
         ),
         locale=str(get_locale()),
         ip=request.remote_addr,

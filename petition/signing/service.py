@@ -1,10 +1,11 @@
 """Signing rules: one signature per address and petition, double opt-in, withdrawal."""
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -21,6 +22,7 @@ from petition.mail import service as mail
 from petition.petitions import service as petitions
 from petition.privacy import consents
 from petition.sharing import referrals
+from petition.signing.forms import consent_wordings
 from petition.signing.models import Signature, SignatureStatus
 from petition.signing.places import without_postcode
 
@@ -46,8 +48,6 @@ class SignatureInput:
     show_name: bool = False
     wants_updates: bool = False
     consent_wording: str = ""
-    # {purpose: wording} of each consent given with the form (privacy.consents)
-    consents: dict[str, str] = field(default_factory=dict)
 
 
 class InvalidLink(Exception):
@@ -131,7 +131,6 @@ def sign(
         )
         if signature_id is not None:
             code = referrals.record_signing(petition_id, signature_id, source)
-            _record_consents(signature_id, canonical, data, locale)
             if may_mail:
                 _mail(signature_id, data.email.strip(), canonical, "signing/confirm", locale)
             return code
@@ -184,16 +183,26 @@ def _renew(
     existing.withdrawn_dt = None
     existing.created_dt = utcnow()
     db.session.flush()
-    _record_consents(existing.id, existing.email_canonical, data, locale)
     code = referrals.record_signing(existing.petition_id, existing.id, source, renewed=True)
     if may_mail:
         _mail(existing.id, existing.email, existing.email_canonical, "signing/confirm", locale)
     return code
 
 
-def _record_consents(signature_id: int, canonical: str, data: SignatureInput, locale: str) -> None:
-    for purpose, wording in data.consents.items():
-        consents.give(canonical, purpose, wording, locale=locale, source=f"signature:{signature_id}")
+def _record_consents(signature: Signature) -> None:
+    """The boxes ticked become consent records once the owner of the mailbox confirms: the
+    double opt-in proves who consented, and signing (again) writes nothing that tells whether
+    the address had signed. The words are the boxes' in the signature's language."""
+    with force_locale(signature.locale):
+        wordings = consent_wordings(signature.show_name, signature.wants_updates)
+    for purpose, wording in wordings.items():
+        consents.give(
+            signature.email_canonical,
+            purpose,
+            wording,
+            locale=signature.locale,
+            source=f"signature:{signature.id}",
+        )
 
 
 def _mail(signature_id: int, address: str, canonical: str, kind: str, locale: str) -> None:
@@ -238,6 +247,8 @@ def confirm(signature: Signature) -> bool:
         ).rowcount
         if changed and signature.flag_reason is None:
             change_count(signature, 1, event=CONFIRMED)
+        if changed:
+            _record_consents(signature)
     return bool(changed)
 
 
