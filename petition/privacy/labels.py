@@ -31,7 +31,7 @@ FIELDS = {
     "reply_notifications": _l("Avis de réponse"),
     "written": _l("Écrit le"),
     "edited": _l("Modifié le"),
-    "purpose": _l("Objet"),
+    "purpose": _l("Finalité"),
     "wording": _l("Texte accepté"),
     "wording_version": _l("Version du texte"),
     "given": _l("Donné le"),
