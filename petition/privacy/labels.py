@@ -1,6 +1,13 @@
 """The words for the fields of one's data, as /my-data lists them (the download keeps the keys)."""
 
+from datetime import datetime
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from petition.core import countries
+from petition.i18n import LANGUAGES
 
 FIELDS = {
     "petition": _l("Pétition"),
@@ -50,3 +57,53 @@ FIELDS = {
 DOWNLOAD_ONLY = {"subject"}
 # Values written in the language of the record (its `locale`), marked so with `lang` on the page.
 WRITTEN_IN_LOCALE = {"consent_wording", "wording", "reason", "text"}
+
+PURPOSES = {
+    "signature.show_name": _l("Afficher mon nom parmi les signataires"),
+    "signature.updates": _l("Recevoir les nouvelles du comité"),
+    "comment.notifications": _l("Être prévenu(e) des réponses à mes commentaires"),
+    "volunteer": _l("Aider le comité comme bénévole"),
+}
+STATES = {
+    "pending": _l("en attente"),
+    "confirmed": _l("confirmée"),
+    "withdrawn": _l("retirée"),
+    "approved": _l("publié"),
+    "rejected": _l("refusé"),
+    "spam": _l("spam"),
+    "deleted": _l("supprimé"),
+    "asked": _l("en attente de confirmation"),
+    "on": _l("oui"),
+    "off": _l("non"),
+}
+TIMES = {
+    "signed",
+    "confirmed",
+    "withdrawn",
+    "written",
+    "edited",
+    "given",
+    "sent",
+    "queued",
+    "given_up",
+    "asked",
+}
+
+
+def shown(key: str, value) -> str | None:
+    """A value of one's data as the page shows it, in the reader's language; None for nothing."""
+    if value is None or value == "":
+        return None
+    if value is True or value is False:
+        return _("oui") if value else _("non")
+    if key in TIMES:
+        return format_datetime(datetime.fromisoformat(value), "short")
+    if key == "purpose":
+        return str(PURPOSES.get(value, value))
+    if key in ("status", "reply_notifications"):
+        return str(STATES.get(value, value))
+    if key == "country":
+        return countries.name(value)
+    if key == "locale":
+        return LANGUAGES.get(value, value)
+    return str(value)

@@ -11,7 +11,7 @@ from petition.core.personal_data import CommentChoice, Erasure
 from petition.extensions import csrf, limiter
 from petition.privacy import service
 from petition.privacy.forms import AskForm, EraseForm
-from petition.privacy.labels import DOWNLOAD_ONLY, FIELDS, WRITTEN_IN_LOCALE
+from petition.privacy.labels import DOWNLOAD_ONLY, FIELDS, WRITTEN_IN_LOCALE, shown
 from petition.security import private_page
 
 bp = Blueprint("privacy", __name__)
@@ -98,6 +98,7 @@ def _page(subject: str, token: str, form: EraseForm, status: int = 200):
         fields=FIELDS,
         download_only=DOWNLOAD_ONLY,
         written_in_locale=WRITTEN_IN_LOCALE,
+        shown=shown,
     ), status
 
 
