@@ -368,3 +368,14 @@ def test_the_link_mail_is_in_the_readers_language(app, client, signer):
     message = signer.mailbox.last_to(ADDRESS)
     assert message["Content-Language"] == "ar"
     assert "?lang=ar" in text_of(message)
+
+
+def test_a_commenter_who_takes_back_a_comment_takes_back_the_consent_to_reply_mails(app):
+    reader = Reader(app)
+    assert reader.comment(email=ADDRESS, name=COMMENTER_NAME).status_code == 303
+    comment_id = latest_comment(app).id
+    assert reader.press(f"/comments/{comment_id}/delete").status_code == 303
+    with app.app_context():
+        record = db.session.scalars(select(ConsentRecord)).one()
+        assert (record.purpose, record.source) == ("comment.notifications", f"comment:{comment_id}")
+        assert record.withdrawn_dt is not None

@@ -264,6 +264,7 @@ def delete_by_author(comment: Comment) -> None:
         comment.reply_notifications = None
         comment.is_featured = False
         comment.edited_dt = comment.author_deleted_dt = utcnow()
+        consents.take_back(source=f"comment:{comment.id}")
         _refresh(comment)
 
 
@@ -284,7 +285,11 @@ def erase_author(comment: Comment, keep_text: bool, keep_name: bool) -> None:
         comment.text = ""
         comment.is_featured = False
         comment.edited_dt = comment.author_deleted_dt = utcnow()
-    forgotten = [] if keep_name and keep_text else ["author_name"] if keep_text else ["author_name", "text"]
+    forgotten = []
+    if not comment.author_name:
+        forgotten.append("author_name")
+    if not keep_text:
+        forgotten.append("text")
     audit.forget("comment", comment.id, forgotten)
     _refresh(comment)
 
