@@ -143,6 +143,7 @@ def test_erase_journey_leaves_nothing_personal_and_the_count_drops(app, client, 
     signer.sign_and_confirm(
         email=ADDRESS, first_name=FIRST, last_name=LAST, city="Roubaix", wants_updates="y"
     )
+    old_withdraw = signer.withdraw_link(ADDRESS)
     signer.sign_and_confirm(email="autre@example.org", first_name="Karim", last_name="Alaoui")
     assert signer.count() == 2
     reader = Reader(app)
@@ -192,6 +193,7 @@ def test_erase_journey_leaves_nothing_personal_and_the_count_drops(app, client, 
     thread = client.get("/petitions/kleema/comments").get_data(as_text=True)
     assert "Anonyme" in thread and "Ma mère attend mes appels." in thread
     assert client.get(path).status_code == 404
+    assert client.get(old_withdraw).status_code == 404
     signer.sign_and_confirm(email=ADDRESS, first_name=FIRST, last_name=LAST)
     assert signer.count() == 2
 

@@ -70,12 +70,15 @@ def _export_signatures(subject: str) -> list[dict]:
 
 def scrubbed(signature_id_column=Signature.id) -> dict:
     """The values that leave nothing personal in a signature row: what erasure and anonymisation
-    write. The mailbox becomes `erased:<id>`, so that the unique index stays satisfied."""
+    write. The mailbox and the token become `erased:<id>`, so that the unique indexes stay
+    satisfied and no link mailed before opens the row."""
     return {
         "first_name": "",
         "last_name": "",
         "email": "",
         "email_canonical": literal(ERASED).concat(cast(signature_id_column, String)),
+        # The mailed links (confirm, withdraw, personal link count) name the token: they open nothing now.
+        "token": literal(ERASED).concat(cast(signature_id_column, String)),
         "city": None,
         "reason": None,
         "ip_hash": None,
