@@ -66,6 +66,7 @@ def test_a_signer_sees_and_erases_their_data_on_a_phone(app, browser, live_serve
     page.get_by_label(words["email"], exact=True).fill(address)
     page.get_by_role("button", name=words["send"]).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(words["sent"])
+    assert axe_violations(page) == []
 
     page.goto(mailed_link(app, signer.mailbox, address, "my-data"))
     expect(page.locator("main")).to_contain_text("Idrissi")
