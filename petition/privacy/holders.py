@@ -68,7 +68,7 @@ def _export_signatures(subject: str) -> list[dict]:
     ]
 
 
-def scrubbed(signature_id_column=Signature.id) -> dict:
+def scrubbed() -> dict:
     """The values that leave nothing personal in a signature row: what erasure and anonymisation
     write. The mailbox and the token become `erased:<id>`, so that the unique indexes stay
     satisfied and no link mailed before opens the row."""
@@ -76,9 +76,9 @@ def scrubbed(signature_id_column=Signature.id) -> dict:
         "first_name": "",
         "last_name": "",
         "email": "",
-        "email_canonical": literal(ERASED).concat(cast(signature_id_column, String)),
+        "email_canonical": literal(ERASED).concat(cast(Signature.id, String)),
         # The mailed links (confirm, withdraw, personal link count) name the token: they open nothing now.
-        "token": literal(ERASED).concat(cast(signature_id_column, String)),
+        "token": literal(ERASED).concat(cast(Signature.id, String)),
         "city": None,
         "reason": None,
         "ip_hash": None,

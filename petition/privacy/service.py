@@ -7,8 +7,9 @@ Parliament petitions site anonymises signatures six months after a petition clos
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -57,23 +58,23 @@ def ask_for_link(address: str, locale: str, *, robot_signal: str | None = None) 
     with write_transaction():
         if robot_signal is not None or mail.daily_cap_reached(subject):
             return
-        request = DataRequest(subject=subject)
-        db.session.add(request)
+        asked = DataRequest(subject=subject)
+        db.session.add(asked)
         db.session.flush()
-        mail.enqueue(LINK_MAIL, recipient=address, recipient_key=subject, locale=locale, request=request.id)
+        mail.enqueue(LINK_MAIL, recipient=address, recipient_key=subject, locale=locale, request=asked.id)
 
 
-def link_token(request: DataRequest) -> str:
-    return make_token(request.id, MY_DATA)
+def link_token(asked: DataRequest) -> str:
+    return make_token(asked.id, MY_DATA)
 
 
 @mail.composer(LINK_MAIL)
 def _link_mail(params: dict, locale: str) -> dict | None:
-    request = db.session.get(DataRequest, params["request"])
-    if request is None:
+    asked = db.session.get(DataRequest, params["request"])
+    if asked is None:
         return None
     return {
-        "my_data_url": absolute_url("privacy.my_data", token=link_token(request), lang=locale),
+        "my_data_url": absolute_url("privacy.my_data", token=link_token(asked), lang=locale),
         "hours": current_app.config["MY_DATA_LINK_HOURS"],
         "privacy_url": absolute_url("petitions.privacy", lang=locale),
     }
@@ -85,10 +86,10 @@ def subject_of(token: str) -> str:
         request_id = read_token(token, MY_DATA, max_age=link_lifetime())
     except BadToken as error:
         raise BadLink(expired=error.expired) from None
-    request = db.session.get(DataRequest, request_id) if isinstance(request_id, int) else None
-    if request is None:
+    asked = db.session.get(DataRequest, request_id) if isinstance(request_id, int) else None
+    if asked is None:
         raise BadLink
-    return request.subject
+    return asked.subject
 
 
 @dataclass
@@ -131,10 +132,13 @@ def erase(subject: str, erasure: Erasure) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Rule:
+    """A retention rule: `due()` counts the rows it would change now; `apply()` changes them, in
+    the caller's transaction, and returns how many."""
+
     name: str
     label: object
-    due: object  # () -> int: rows the rule would change now
-    apply: object  # () -> int, in the caller's transaction
+    due: Callable[[], int]
+    apply: Callable[[], int]
 
 
 def _days(setting: str) -> timedelta:
@@ -300,7 +304,7 @@ class RuleState:
     label: object
     due: int
     total: int
-    last_run_dt: object
+    last_run_dt: datetime | None
 
 
 def status() -> list[RuleState]:
