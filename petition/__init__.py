@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from petition.moderation.views import bp as moderation
     from petition.pages.views import bp as pages
     from petition.petitions.views import bp as petitions_admin
+    from petition.privacy.views import bp as privacy
     from petition.sharing.views import bp as sharing
     from petition.signing.views import bp as signing
     from petition.stats.views import bp as stats
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         volunteers,
         exports,
         mailings,
+        privacy,
     ):
         app.register_blueprint(blueprint)
 

@@ -20,6 +20,7 @@ from petition.fraud.cli import fraud_cli
 from petition.mail import service as mail
 from petition.petitions.models import Petition
 from petition.petitions.seed import ensure_kleema_petition
+from petition.privacy.cli import privacy_cli
 from petition.signing import service as signing
 from petition.transparency.cli import transparency_cli
 
@@ -92,3 +93,4 @@ def register(app) -> None:
     app.cli.add_command(transparency_cli)
     app.cli.add_command(fraud_cli)
     app.cli.add_command(exports_cli)
+    app.cli.add_command(privacy_cli)

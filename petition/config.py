@@ -160,6 +160,13 @@ def from_environment(instance: Path = INSTANCE) -> dict:
         "DOSSIER_BUILD_IN_REQUEST": _int("DOSSIER_BUILD_IN_REQUEST", 1000),
         # Days a built dossier (it prints the signers' names) is kept for download.
         "DOSSIER_KEEP_DAYS": _int("DOSSIER_KEEP_DAYS", 7),
+        # Signers' rights (petition/privacy): the mailed link to one's data, and how long data is kept.
+        "RATELIMIT_MY_DATA": os.environ.get("RATELIMIT_MY_DATA", "3 per minute;10 per hour"),
+        "MY_DATA_MIN_SECONDS": _int("MY_DATA_MIN_SECONDS", 3),
+        "MY_DATA_LINK_HOURS": _int("MY_DATA_LINK_HOURS", 24),
+        "ANONYMISE_AFTER_DAYS": _int("ANONYMISE_AFTER_DAYS", 180),
+        "MAIL_KEEP_DAYS": _int("MAIL_KEEP_DAYS", 30),
+        "IP_HASH_KEEP_DAYS": _int("IP_HASH_KEEP_DAYS", 90),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -18,6 +18,7 @@ from petition.mail.models import OutboxMail
 from petition.mailings.models import Mailing, MailingDelivery, MailingText
 from petition.moderation.models import DigestState
 from petition.petitions.models import Petition, PetitionSlug, PetitionTranslation
+from petition.privacy.models import ConsentRecord, DataRequest, RetentionTally
 from petition.sharing.models import ReferralLink, ShareImage, SignatureSource
 from petition.signing.models import Signature, SignatureStatus
 from petition.transparency.models import Checkpoint, LogEvent, SealState
@@ -34,8 +35,10 @@ __all__ = [
     "Comment",
     "CommentCounts",
     "CommentReport",
+    "ConsentRecord",
     "ContactMessage",
     "CountShard",
+    "DataRequest",
     "DigestState",
     "DomainRule",
     "Dossier",
@@ -50,6 +53,7 @@ __all__ = [
     "PetitionTranslation",
     "RecoveryCode",
     "ReferralLink",
+    "RetentionTally",
     "SealState",
     "ShareImage",
     "Signature",

@@ -48,6 +48,7 @@ def app(tmp_path_factory, smtp_sink):
             "SIGN_MIN_SECONDS": 0,
             "COMMENT_MIN_SECONDS": 0,
             "VOLUNTEER_MIN_SECONDS": 0,
+            "MY_DATA_MIN_SECONDS": 0,
             # The cache stays on, in this process: a REDIS_URL in the environment must not make
             # parallel test runs share (and clear) one another's cached counts.
             "CACHE_TYPE": "SimpleCache",

@@ -10,6 +10,7 @@ SIGNER = "nouvelle@example.org"
 SIGNED = "deja@example.org"
 VOLUNTEER = "nadia@example.org"
 SUBSCRIBER = "abonnee@example.org"
+ASKER = "donnees@example.org"
 
 
 def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
@@ -50,6 +51,8 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
     assert signer.client.post("/volunteer", data={**volunteer, **form_tokens(form)}).status_code == 303
     committee = Admin(app, staff)
     committee.send(committee.draft())
+    form = signer.client.get(f"/my-data?lang={lang}").get_data(as_text=True)
+    assert signer.client.post("/my-data", data={"email": ASKER, **form_tokens(form)}).status_code == 303
     signer.deliver()
     with app.app_context():
         db.session.remove()
@@ -62,6 +65,7 @@ def every_kind_of_mail(app, signer, staff, mailbox, lang: str) -> dict:
         "contact/message": mailbox.last_to(admin),
         "volunteers/confirm": mailbox.last_to(VOLUNTEER),
         "mailings/mailing": mailbox.last_to(SUBSCRIBER),
+        "privacy/my_data_link": mailbox.last_to(ASKER),
     }
     assert found["comments/reply"] is not confirmation, "no reply notification was sent"
     # Two signatures from one network within minutes, over a threshold of two: admins hear of it.

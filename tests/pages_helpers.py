@@ -4,7 +4,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from tests.helpers import links
+from tests.helpers import form_tokens, links
 
 LANGS = ("fr", "ar", "en")
 # Pages anyone reaches from the petition; each is shown in every language with ?lang=.
@@ -23,6 +23,9 @@ PUBLIC = (
     "/transparency",
     "/volunteer",
     "/volunteer/sent",
+    "/my-data",
+    "/my-data/sent",
+    "/my-data/erased",
 )
 # The widget other sites frame is no page of its own for search engines.
 INDEXED = tuple(path for path in PUBLIC if not path.startswith("/embed/"))
@@ -34,6 +37,7 @@ BAD_TOKENS = (
     "/comments/notifications/confirm/not-a-link-we-sent",
     "/mail/unsubscribe/not-a-link-we-sent",
     "/volunteer/confirm/not-a-link-we-sent",
+    "/my-data/not-a-link-we-sent",
 )
 
 
@@ -44,6 +48,14 @@ def token_pages(signer) -> list[str]:
     mailed = [urlsplit(url).path for url in links(mail)]
     wanted = ("/confirm/", "/withdraw/", "/referral/")
     return [next(path for path in mailed if kind in path) for kind in wanted]
+
+
+def my_data_page(signer, address: str = "fatima@example.org") -> str:
+    """The page a mailed /my-data link opens (its path, with the token)."""
+    page = signer.client.get("/my-data").get_data(as_text=True)
+    assert signer.client.post("/my-data", data={"email": address, **form_tokens(page)}).status_code == 303
+    signer.deliver()
+    return next(urlsplit(url).path for url in links(signer.mailbox.last_to(address)) if "/my-data/" in url)
 
 
 def with_lang(path: str, lang: str) -> str:

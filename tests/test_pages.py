@@ -16,7 +16,16 @@ from sqlalchemy import select
 from petition.extensions import db
 from petition.signing.models import Signature
 from petition.signing.places import without_postcode
-from tests.pages_helpers import BAD_TOKENS, INDEXED, LANGS, PUBLIC, token_pages, visible_text, with_lang
+from tests.pages_helpers import (
+    BAD_TOKENS,
+    INDEXED,
+    LANGS,
+    PUBLIC,
+    my_data_page,
+    token_pages,
+    visible_text,
+    with_lang,
+)
 from tests.test_translation_catalogs import extract
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +90,7 @@ def test_pages_of_a_thread_keep_their_page_number(client):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_token_pages_are_private_and_name_no_token(signer, client, lang):
-    for path in [*token_pages(signer), *BAD_TOKENS]:
+    for path in [*token_pages(signer), my_data_page(signer), *BAD_TOKENS]:
         token = path.rstrip("/").rsplit("/", 1)[-1]
         response, body = page(client, with_lang(path, lang))
         assert response.headers["X-Robots-Tag"] == "noindex", path

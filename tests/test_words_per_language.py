@@ -26,6 +26,7 @@ from petition.petitions.models import Petition
 from petition.updates import service as updates
 from tests.commenting import Reader, approved, decide, latest_comment
 from tests.helpers import Staff, form_tokens, links, path_of
+from tests.pages_helpers import my_data_page
 
 CATALOGS = Path(__file__).resolve().parent.parent / "petition" / "translations"
 LANGUAGES = ("fr", "ar", "en")
@@ -46,6 +47,7 @@ NOT_TEXT = {
     "sharing.qr_svg": "QR code image",
     "updates.card": "PNG image, drawn like the petition's card",
     "updates.feed_in": "Atom XML, parsed per language in test_updates",
+    "privacy.download": "one's data in JSON",
 }
 
 
@@ -223,6 +225,8 @@ def site(app, signer, smtp_sink):
     def mailed_path(part: str) -> str:
         return next(p for p in mailed if part in p)
 
+    # An address that only asked: what a signer typed or was sent is shown in its own language.
+    my_data = my_data_page(signer, "demande@example.org")
     with app.app_context():
         official = db.session.scalar(select(Comment.id).where(Comment.is_official.is_(True)))
         kleema = db.session.scalar(select(Petition.id).where(Petition.slug == "kleema"))
@@ -271,6 +275,7 @@ def site(app, signer, smtp_sink):
             ],
             "mailings.show": [f"/admin/mailings/{mailing}"],
             "mailings.edit": [f"/admin/mailings/{mailing}/edit"],
+            "privacy.my_data": [my_data],
         },
     }
 

@@ -15,6 +15,7 @@ from petition.mail.service import given_up, outbox_counts
 from petition.mailings import service as mailings
 from petition.moderation import queue
 from petition.petitions import service as petitions
+from petition.privacy import service as privacy
 from petition.signing.service import status_counts
 from petition.updates import service as updates
 from petition.volunteers import service as volunteers
@@ -220,4 +221,6 @@ def dashboard():
         petitions=petitions.overview() if current_user.is_admin else None,
         volunteers=volunteers.counts() if current_user.is_admin else None,
         mailing=mailings.latest_progress() if current_user.is_admin else None,
+        retention=privacy.status() if current_user.is_admin else None,
+        erasures=privacy.erasures() if current_user.is_admin else None,
     )

@@ -43,6 +43,27 @@ def record(
     return entry
 
 
+def forget(target_type: str, target_id, fields: list[str]) -> int:
+    """Remove `fields` from the states the log kept of one target (a person erased their data:
+    the entries stay, without what identified them), in the caller's transaction. Returns how
+    many entries changed."""
+    if not fields:
+        return 0
+    changed = 0
+    for entry in db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.target_type == target_type, AuditEntry.target_id == str(target_id)
+        )
+    ):
+        before = {k: v for k, v in (entry.before or {}).items() if k not in fields}
+        after = {k: v for k, v in (entry.after or {}).items() if k not in fields}
+        if before != (entry.before or {}) or after != (entry.after or {}):
+            entry.before, entry.after = before or None, after or None
+            changed += 1
+    db.session.flush()
+    return changed
+
+
 def _storable(values: dict | None) -> dict[str, Any] | None:
     """Dates, enums and the like become text, so that any state a feature passes can be kept."""
     if values is None:

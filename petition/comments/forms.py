@@ -121,6 +121,10 @@ class CommentForm(GuardedForm):
     text = _text_field()
     reply_to = HiddenField()
 
+    def notification_consent(self) -> str:
+        """The words a person who gives an address consents to (privacy.consents)."""
+        return f"{self.email.label.text} — {self.email.description}"
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "comment")
         super().__init__(*args, **kwargs)

@@ -41,8 +41,11 @@ STATUS = {
 
 
 def author(comment: Comment) -> str:
-    """The name a comment is signed with; the committee's replies carry its name in the reader's language."""
-    return organiser_name() if comment.is_official else comment.author_name
+    """The name a comment is signed with; the committee's replies carry its name in the reader's
+    language, and a comment whose author erased their name reads "Anonyme"."""
+    if comment.is_official:
+        return organiser_name()
+    return comment.author_name or gettext("Anonyme")
 
 
 def status(comment: Comment):

@@ -17,6 +17,7 @@ from petition.core.urls import absolute_url
 from petition.extensions import db
 from petition.mail import service as mail
 from petition.petitions import service as petitions
+from petition.privacy import consents
 
 CONFIRM = "comment-notifications-confirm"
 REPLIES = "comments/replies"
@@ -78,6 +79,7 @@ def stop(email_canonical: str) -> None:
             .values(reply_notifications=ReplyNotifications.OFF)
             .execution_options(synchronize_session=False)
         )
+        consents.take_back(subject=email_canonical, purpose="comment.notifications")
 
 
 def wanted(email_canonical: str) -> bool:

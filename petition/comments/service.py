@@ -37,6 +37,7 @@ from petition.extensions import cache, db
 from petition.i18n import organiser_name
 from petition.moderation import digest
 from petition.petitions.models import CommentModeration, Petition
+from petition.privacy import consents
 
 
 class Refused(Exception):
@@ -68,6 +69,8 @@ class Draft:
     text: str
     email: str | None = None
     reply_to_id: int | None = None
+    # The words shown beside the address field: kept as the consent to reply mails.
+    consent_wording: str = ""
 
 
 def edit_window() -> timedelta:
@@ -199,6 +202,14 @@ def post(
                 comment.email = draft.email
                 comment.email_canonical = canonical_email(draft.email)
                 notifications.ask(comment)
+                db.session.flush()
+                consents.give(
+                    comment.email_canonical,
+                    "comment.notifications",
+                    draft.consent_wording,
+                    locale=locale,
+                    source=f"comment:{comment.id}",
+                )
             if comment.is_public:
                 _refresh(comment)
             else:
@@ -253,7 +264,34 @@ def delete_by_author(comment: Comment) -> None:
         comment.reply_notifications = None
         comment.is_featured = False
         comment.edited_dt = comment.author_deleted_dt = utcnow()
+        consents.take_back(source=f"comment:{comment.id}")
         _refresh(comment)
+
+
+def erase_author(comment: Comment, keep_text: bool, keep_name: bool) -> None:
+    """What erasing a person's data does to one of their comments, in the caller's transaction:
+    the address, the browser's secret and the network go; the name goes unless `keep_name`
+    ("Anonyme" is shown instead); without `keep_text` the comment is deleted as its author would
+    delete it (replies stay, under a "deleted" notice). The audit log forgets the name and text
+    it kept of it."""
+    comment.email = comment.email_canonical = None
+    comment.reply_notifications = None
+    comment.edit_token_hash = None
+    comment.ip_hash = None
+    if not keep_name or not keep_text:
+        comment.author_name = ""
+    if not keep_text:
+        comment.status = CommentStatus.DELETED
+        comment.text = ""
+        comment.is_featured = False
+        comment.edited_dt = comment.author_deleted_dt = utcnow()
+    forgotten = []
+    if not comment.author_name:
+        forgotten.append("author_name")
+    if not keep_text:
+        forgotten.append("text")
+    audit.forget("comment", comment.id, forgotten)
+    _refresh(comment)
 
 
 def report(

@@ -126,6 +126,7 @@ def post(slug: str):
                 text=form.text.data,
                 email=form.email.data or None,
                 reply_to_id=form.reply_to_id(),
+                consent_wording=form.notification_consent(),
             ),
             locale=str(get_locale()),
             ip=request.remote_addr,

@@ -18,8 +18,8 @@ from enum import StrEnum
 class CommentChoice(StrEnum):
     """What becomes of a person's comments when they erase their data."""
 
-    KEEP = "keep"  # kept as written, the author's name and addresses removed
-    ANONYMISE = "anonymise"  # the text kept, signed "anonymous"
+    KEEP = "keep"  # kept as written, under the name chosen for it; addresses and secrets removed
+    ANONYMISE = "anonymise"  # the text kept, signed "anonymous"; the name removed too
     DELETE = "delete"  # removed, replies kept under a "deleted" placeholder
 
 

@@ -13,6 +13,19 @@ from petition.core.forms import (
 )
 from petition.core.text import collapse_spaces
 
+# The two consent boxes: their words are also kept as the consents given (privacy.consents).
+SHOW_NAME = _l("Afficher mon prénom et l'initiale de mon nom parmi les signataires")
+WANTS_UPDATES = _l("Recevoir par e-mail les nouvelles du comité (désinscription en un clic)")
+
+
+def consent_wordings(show_name: bool, wants_updates: bool) -> dict[str, str]:
+    """{purpose: the box's words, in the current language} for each box ticked."""
+    boxes = {
+        "signature.show_name": (show_name, SHOW_NAME),
+        "signature.updates": (wants_updates, WANTS_UPDATES),
+    }
+    return {purpose: str(words) for purpose, (ticked, words) in boxes.items() if ticked}
+
 
 class SignatureForm(GuardedForm):
     timer_salt = "sign-form-started"
@@ -81,10 +94,8 @@ class SignatureForm(GuardedForm):
         render_kw={"rows": 3},
     )
     is_subscriber = BooleanField(_l("Je suis abonné(e) à KLEEMA"))
-    show_name = BooleanField(_l("Afficher mon prénom et l'initiale de mon nom parmi les signataires"))
-    wants_updates = BooleanField(
-        _l("Recevoir par e-mail les nouvelles du comité (désinscription en un clic)")
-    )
+    show_name = BooleanField(SHOW_NAME)
+    wants_updates = BooleanField(WANTS_UPDATES)
 
     def consent_wording(self) -> str:
         return f"{self.show_name.label.text}: {self.show_name.data}; {self.wants_updates.label.text}: {self.wants_updates.data}"

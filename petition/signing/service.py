@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -19,7 +20,9 @@ from petition.counting import service as counting
 from petition.extensions import cache, db
 from petition.mail import service as mail
 from petition.petitions import service as petitions
+from petition.privacy import consents
 from petition.sharing import referrals
+from petition.signing.forms import consent_wordings
 from petition.signing.models import Signature, SignatureStatus
 from petition.signing.places import without_postcode
 from petition.transparency import service as transparency
@@ -193,6 +196,22 @@ def _renew(
     return code
 
 
+def _record_consents(signature: Signature) -> None:
+    """The boxes ticked become consent records once the owner of the mailbox confirms: the
+    double opt-in proves who consented, and signing (again) writes nothing that tells whether
+    the address had signed. The words are the boxes' in the signature's language."""
+    with force_locale(signature.locale):
+        wordings = consent_wordings(signature.show_name, signature.wants_updates)
+    for purpose, wording in wordings.items():
+        consents.give(
+            signature.email_canonical,
+            purpose,
+            wording,
+            locale=signature.locale,
+            source=f"signature:{signature.id}",
+        )
+
+
 def _mail(signature_id: int, address: str, canonical: str, kind: str, locale: str) -> None:
     # The links open the pages in the mail's language, whatever browser the signer reads it in.
     mail.enqueue(kind, recipient=address, recipient_key=canonical, locale=locale, signature=signature_id)
@@ -237,6 +256,8 @@ def confirm(signature: Signature) -> bool:
         ).rowcount
         if changed and signature.flag_reason is None:
             change_count(signature, 1, event=CONFIRMED)
+        if changed:
+            _record_consents(signature)
     return bool(changed)
 
 
@@ -263,6 +284,8 @@ def withdraw(signature: Signature) -> bool:
         ).rowcount
         if changed and was_counted:
             change_count(signature, -1, event=WITHDRAWN)
+        if changed:
+            consents.take_back(source=f"signature:{signature.id}")
     return bool(changed)
 
 
