@@ -364,6 +364,11 @@ def test_unsubscribe_page_asks_first_then_stops_the_mailings_only(app, signer, s
         kept = db.session.scalar(select(Signature))
         assert kept.wants_updates is False and kept.counts
         assert db.session.scalar(select(MailingDelivery.unsubscribed_dt)) is not None
+        # The consent to the news is marked withdrawn; the one to show the name is not touched.
+        from petition.privacy import consents
+
+        records = {record.purpose: record for record in consents.of("karim@example.org")}
+        assert records["signature.updates"].withdrawn_dt is not None
 
 
 def test_deliveries_are_listed_and_erased_with_the_persons_data(app, signer, staff):

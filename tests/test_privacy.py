@@ -181,6 +181,17 @@ def test_erase_journey_leaves_nothing_personal_and_the_count_drops(app, client, 
     erased = client.post(f"{path}/erase", data={**form_tokens(html), "comments": "anonymise", "sure": "y"})
     assert erased.status_code == 303 and erased.headers["Location"].endswith("/my-data/erased")
     assert signer.count() == 1
+    # The public log of the count still verifies, and counts the erased signature out.
+    from petition.transparency import service as transparency
+    from petition.transparency import verify
+    from tests.test_transparency import _fetch
+
+    with app.app_context():
+        transparency.checkpoint()
+        db.session.remove()
+    report = verify.verify("http://localhost", fetch=_fetch(client))
+    assert report.ok, report
+    assert report.counts == {"kleema": 1}
     with app.app_context():
         assert personal_needles_in_database([ADDRESS, FIRST, LAST, COMMENTER_NAME, "Roubaix"]) == []
         comment = db.session.get(Comment, comment_id)

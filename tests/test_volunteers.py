@@ -118,6 +118,14 @@ def test_an_offer_counts_only_once_confirmed_from_the_mail_in_the_visitors_langu
     # A double click or a replay changes nothing.
     assert client.post(path, data=tokens, follow_redirects=True).status_code == 200
     assert volunteers(app)[0].confirmed_dt == confirmed.confirmed_dt
+    # The consent is on record once, with the words the volunteer read.
+    with app.app_context():
+        from petition.privacy import consents
+
+        [record] = consents.of("samira@example.org")
+        assert record.purpose == "volunteer.contact" and record.wording == said(app, lang, consent)
+        assert record.locale == lang and record.withdrawn_dt is None
+        db.session.remove()
 
     admin = app.test_client()
     staff.login(admin, "admin")

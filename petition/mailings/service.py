@@ -31,10 +31,13 @@ from petition.mail import service as mail
 from petition.mail.models import OutboxMail
 from petition.mailings.models import Mailing, MailingDelivery, MailingStatus, MailingText
 from petition.petitions import service as petitions
+from petition.privacy import consents
 from petition.signing.models import Signature
 
 MAILING = "mailings/mailing"
 LIST = "mailings"
+# The consent a signer gives by ticking "send me the committee's news" (signing.forms), taken back on unsubscribing.
+UPDATES_CONSENT = "signature.updates"
 LANGUAGES = ("fr", "ar", "en")
 WINDOW = timedelta(minutes=1)
 
@@ -347,6 +350,7 @@ def _unsubscribe(delivery_id: int) -> None:
             return
         delivery.signature.wants_updates = False
         delivery.unsubscribed_dt = utcnow()
+        consents.take_back(source=f"signature:{delivery.signature_id}", purpose=UPDATES_CONSENT)
 
 
 mail.mailing_list(

@@ -62,7 +62,7 @@ PURPOSES = {
     "signature.show_name": _l("Afficher mon nom parmi les signataires"),
     "signature.updates": _l("Recevoir les nouvelles du comité"),
     "comment.notifications": _l("Être prévenu(e) des réponses à mes commentaires"),
-    "volunteer": _l("Aider le comité comme bénévole"),
+    "volunteer.contact": _l("Aider le comité comme bénévole"),
 }
 STATES = {
     "pending": _l("en attente"),

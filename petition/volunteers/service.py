@@ -36,6 +36,7 @@ from petition.core.urls import absolute_url
 from petition.database import insert_missing
 from petition.extensions import db
 from petition.mail import service as mail
+from petition.privacy import consents
 from petition.volunteers.forms import HELP_LABELS
 from petition.volunteers.models import Volunteer, VolunteerStatus
 
@@ -166,9 +167,14 @@ def volunteer_for(token: str) -> Volunteer:
     return volunteer
 
 
+# What a volunteer consents to: the committee contacting them about the help they offered.
+CONSENT_PURPOSE = "volunteer.contact"
+
+
 def confirm(volunteer: Volunteer) -> bool:
     """Confirm once (a write transaction, a conditional UPDATE); a replay changes nothing.
-    Returns True if this call confirmed it."""
+    Returns True if this call confirmed it. The consent is recorded then, as for a signature:
+    the double opt-in proves who gave it."""
     with write_transaction():
         changed = db.session.execute(
             update(Volunteer)
@@ -176,6 +182,14 @@ def confirm(volunteer: Volunteer) -> bool:
             .values(status=VolunteerStatus.CONFIRMED, confirmed_dt=utcnow())
             .execution_options(synchronize_session=False)
         ).rowcount
+        if changed:
+            consents.give(
+                volunteer.email_canonical,
+                CONSENT_PURPOSE,
+                volunteer.consent_wording,
+                locale=volunteer.locale,
+                source=f"volunteer:{volunteer.id}",
+            )
     return bool(changed)
 
 
