@@ -273,6 +273,6 @@ def log_in(browser, live_server, staff, role="moderator", **options):
     page.get_by_role("button", name="Se connecter").click()
     if email in staff.phones:
         page.get_by_label("Code", exact=True).fill(staff.code(email))
-        page.get_by_role("button", name="Valider").click()
+        page.get_by_role("button", name="Vérifier le code").click()
     page.wait_for_url("**/admin/")
     return context, page

@@ -229,9 +229,9 @@ def test_reset_2fa_for_a_lost_phone_ends_sessions_and_asks_to_enrol_again(app, r
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("fr", ["Code de sécurité", "Valider", "Téléphone perdu ou indisponible"]),
-        ("ar", ["رمز الأمان", "تحقّق", "هل فقدت هاتفك"]),
-        ("en", ["Security code", "Confirm", "Lost your phone"]),
+        ("fr", ["Code de sécurité", "Vérifier le code", "Téléphone perdu ou indisponible"]),
+        ("ar", ["رمز الأمان", "تحقّق من الرمز", "هل فقدت هاتفك"]),
+        ("en", ["Security code", "Check the code", "Lost your phone"]),
     ],
 )
 def test_the_code_step_speaks_the_staff_member_language(app, staff, lang, words):

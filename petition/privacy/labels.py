@@ -45,7 +45,7 @@ FIELDS = {
     "message": _l("Message"),
     "sent": _l("Envoyé le"),
     "kind": _l("Sorte"),
-    "to": _l("Destinataire"),
+    "to": _l("Envoyé à"),
     "subject": _l("Objet du courriel"),
     "queued": _l("Préparé le"),
     "given_up": _l("Abandonné le"),
