@@ -12,7 +12,7 @@ from sqlalchemy import select
 from petition.audit.models import AuditEntry
 from petition.extensions import db, limiter
 from petition.volunteers.models import Volunteer, VolunteerStatus
-from tests.helpers import form_tokens, links, path_of
+from tests.helpers import form_tokens, links, path_of, text_of
 
 LANGS = ["fr", "ar", "en"]
 ANSWERS = {
@@ -131,6 +131,16 @@ def test_an_offer_counts_only_once_confirmed_from_the_mail_in_the_visitors_langu
     staff.login(admin, "admin")
     listing = admin.get("/admin/volunteers").get_data(as_text=True)
     assert "Samira Alaoui" in listing and "samira@example.org" in listing
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_confirmation_mail_names_the_help_offered_in_the_visitors_language(app, client, smtp_sink, lang):
+    offer(client, lang)
+    confirm_path(app, smtp_sink)
+    text = text_of(smtp_sink.last_to("samira@example.org"))
+    for label in ("Distribuer des tracts", "Traduire"):
+        assert said(app, lang, label) in text
+        assert label not in text
 
 
 def test_a_known_address_gets_the_same_answer_and_its_first_answers_are_kept(app, client, smtp_sink):
