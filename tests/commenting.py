@@ -272,7 +272,7 @@ def log_in(browser, live_server, staff, role="moderator", **options):
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     if email in staff.phones:
-        page.get_by_label("Code").fill(staff.code(email))
+        page.get_by_label("Code", exact=True).fill(staff.code(email))
         page.get_by_role("button", name="Valider").click()
     page.wait_for_url("**/admin/")
     return context, page
