@@ -307,6 +307,17 @@ def test_bad_input_comes_back_with_a_message_in_the_admins_language_and_the_text
         assert admin.client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_compose_page_says_the_greeting_is_written_for_the_admin(app, staff, lang):
+    # Each mail starts with "Bonjour <first name>,": an admin who writes "Bonjour," too sends two.
+    admin = Admin(app, staff)
+    admin.client.get(f"/admin/?lang={lang}")
+    hint = "Chaque message commence par « Bonjour » et le prénom du signataire : ne l'écrivez pas."
+    assert said(app, lang, hint) in unescape(admin.page("/admin/mailings/new"))
+    mailing = admin.draft(languages=("fr",))
+    assert said(app, lang, hint) in unescape(admin.page(f"/admin/mailings/{mailing}/edit"))
+
+
 def test_only_admins_write_to_signers_and_every_post_needs_its_token(app, staff, client, signer, smtp_sink):
     subscribe(signer, "fatima@example.org")
     admin = Admin(app, staff)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from petition.audit.models import AuditEntry
 from petition.extensions import db, limiter
 from petition.volunteers.models import Volunteer, VolunteerStatus
-from tests.helpers import form_tokens, links, path_of
+from tests.helpers import form_tokens, links, path_of, text_of
 
 LANGS = ["fr", "ar", "en"]
 ANSWERS = {
@@ -131,6 +131,16 @@ def test_an_offer_counts_only_once_confirmed_from_the_mail_in_the_visitors_langu
     staff.login(admin, "admin")
     listing = admin.get("/admin/volunteers").get_data(as_text=True)
     assert "Samira Alaoui" in listing and "samira@example.org" in listing
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_confirmation_mail_names_the_help_offered_in_the_visitors_language(app, client, smtp_sink, lang):
+    offer(client, lang)
+    confirm_path(app, smtp_sink)
+    text = text_of(smtp_sink.last_to("samira@example.org"))
+    for label in ("Distribuer des tracts", "Traduire"):
+        assert said(app, lang, label) in text
+        assert label not in text
 
 
 def test_a_known_address_gets_the_same_answer_and_its_first_answers_are_kept(app, client, smtp_sink):
@@ -320,7 +330,7 @@ def test_the_csv_export_needs_a_reason_is_logged_and_never_runs_a_formula(app, c
     body = response.get_data()
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Nom", "Adresse e-mail", "Pays"]
+    assert rows[0][:3] == ["Prénom et nom", "Adresse e-mail", "Pays"]
     assert len(rows) == 2  # Karim offered legal help only
     name, email, country, city, helps, _other, availability = rows[1][:7]
     assert name == '\'=HYPERLINK("http://evil.example")' and city == "'+33 Lyon"
@@ -337,6 +347,18 @@ def test_the_csv_export_needs_a_reason_is_logged_and_never_runs_a_formula(app, c
     assert (
         "Volunteer list exported" in log and "Tractage du marché de Lyon" in log and "Hand out flyers" in log
     )
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_csv_names_its_first_column_as_the_form_does_the_whole_name(app, client, smtp_sink, staff, lang):
+    _confirmed(app, client, smtp_sink)
+    admin = app.test_client()
+    staff.login(admin, "admin")
+    form = admin.get("/admin/volunteers/export", query_string={"lang": lang}).get_data(as_text=True)
+    response = admin.post("/admin/volunteers/export", data={"reason": "Réunion", **form_tokens(form)})
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows[0][0] == said(app, lang, "Prénom et nom") != said(app, lang, "Nom")
+    assert rows[1][0] == "Samira Alaoui"
 
 
 def test_volunteers_are_for_admins_only(app, client, staff):

@@ -211,7 +211,9 @@ def compose(mail: OutboxMail) -> Written | None:
     """
     locale = mail.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     with _request_context():
-        context = _composers[mail.kind](dict(mail.params or {}), locale)
+        # In the reader's language: a composer may turn translated words into text.
+        with force_locale(locale):
+            context = _composers[mail.kind](dict(mail.params or {}), locale)
         if context is None:
             return None
         written = _render(mail.kind, locale, context)

@@ -282,7 +282,7 @@ def mark_contacted(volunteer_id: int, contacted: bool, by) -> Volunteer | None:
 
 
 CSV_COLUMNS = (
-    ("name", _l("Nom")),
+    ("name", _l("Prénom et nom")),
     ("email", _l("Adresse e-mail")),
     ("country", _l("Pays")),
     ("city", _l("Ville")),

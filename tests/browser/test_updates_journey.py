@@ -85,3 +85,19 @@ def test_an_admin_publishes_an_update_in_arabic_and_a_visitor_reads_it_on_a_phon
     expect(english.get_by_role("heading", level=1)).to_have_attribute("lang", "fr")
     plain.close()
     visitor.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_admins_list_of_updates_fits_a_360px_phone(browser, live_server, staff, lang):
+    context, admin = log_in(browser, live_server, staff, role="admin")
+    admin.set_viewport_size(PHONE["viewport"])
+    admin.goto("/admin/updates/new")
+    admin.get_by_label("Titre", exact=True).fill(TITLE_FR)
+    admin.get_by_label("Texte", exact=True).fill("Le **juge** a lu la lettre du comité.")
+    admin.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(admin.locator(".flash")).to_be_visible()
+    admin.goto(f"/admin/updates?lang={lang}")
+    expect(admin.locator(".update-table")).to_be_visible()
+    assert no_horizontal_scroll(admin), admin.evaluate("document.documentElement.scrollWidth")
+    screenshot(admin, f"{lang}-admin-updates-360")
+    context.close()
