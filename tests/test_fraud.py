@@ -126,6 +126,19 @@ def test_a_blocked_network_flags_its_signatures(app, client, staff):
     assert _flag_of(app, "voisin@example.org") is None
 
 
+@pytest.mark.parametrize("network", ["0.0.0.0/0", "10.0.0.0/7", "::/0", "2001:db8::/18"])
+def test_a_block_list_network_wider_than_a_provider_is_refused(app, client, staff, network):
+    staff.login(client, role="admin")
+    page = client.get("/admin/fraud/blocklists").get_data(as_text=True)
+    response = client.post("/admin/fraud/blocklists/networks", data={"network": network, **form_tokens(page)})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Réseau trop large" in html
+    assert f'value="{network}"' in html
+    assert _sign_from(app, "203.0.113.9", "partout@example.org") == 303
+    assert _flag_of(app, "partout@example.org") is None
+
+
 def test_block_lists_are_for_admins(client, staff):
     staff.login(client)
     assert client.get("/admin/fraud/blocklists").status_code == 403
