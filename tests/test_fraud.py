@@ -348,6 +348,29 @@ def test_the_fraud_pages_speak_each_language(client, staff, lang):
         assert words[lang] in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("lang", "validate", "undo", "looked_up"),
+    [
+        ("en", ">Validate</button>", ">Undo</button>", "</bdi>: blocked</p>"),
+        ("ar", ">قبول</button>", ">تراجع</button>", "</bdi>: محظور</p>"),
+        ("fr", ">Valider</button>", ">Annuler</button>", "</bdi>\u00a0: bloqué</p>"),
+    ],
+)
+def test_the_fraud_buttons_say_what_they_do_in_each_language(
+    app, client, staff, lang, validate, undo, looked_up
+):
+    flood(app, 3, flag="rate")
+    staff.login(client, role="admin")
+    queue = client.get(f"/admin/fraud?lang={lang}").get_data(as_text=True)
+    assert validate in queue
+    page = client.get("/admin/fraud/bulk").get_data(as_text=True)
+    criteria = {"petition": str(_kleema_id(app)), "network": "203.0.113.0/24", "reason": "robots"}
+    client.post("/admin/fraud/bulk", data={**criteria, "apply": "yes", **form_tokens(page)})
+    assert undo in client.get(f"/admin/fraud/bulk?lang={lang}").get_data(as_text=True)
+    lookup = client.get(f"/admin/fraud/blocklists?lang={lang}&q=mailinator.com").get_data(as_text=True)
+    assert looked_up in lookup
+
+
 def test_a_ban_on_an_address_is_part_of_its_data_and_erased_with_it(app, staff):
     from petition.core import personal_data
 
