@@ -4,9 +4,10 @@ lists and trending alerts, as signers and moderators see them."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from petition.audit.models import AuditEntry
+from petition.comments.models import Comment
 from petition.core.network import hash_ip
 from petition.core.time import utcnow
 from petition.counting import service as counting
@@ -15,7 +16,7 @@ from petition.fraud import service as fraud
 from petition.fraud.models import TrendAlert
 from petition.petitions.models import Petition
 from petition.signing.models import Signature
-from tests.commenting import Reader
+from tests.commenting import Reader, latest_comment
 from tests.fraud_helpers import flood
 from tests.helpers import GOOD, form_tokens
 
@@ -161,6 +162,21 @@ def test_a_wrong_ban_is_shown_again_with_a_message(client, staff, value, message
     html = response.get_data(as_text=True)
     assert message in html
     assert f'value="{value}"' in html
+
+
+def test_banning_from_a_comment_that_kept_no_address_nor_network_says_so(app, client, staff):
+    reader = Reader(app, ip="192.0.2.81")
+    assert reader.comment(text="Un avis dont l'auteur a tout effacé.").status_code == 303
+    comment_id = latest_comment(app).id
+    with app.app_context():
+        db.session.execute(
+            update(Comment).where(Comment.id == comment_id).values(ip_hash=None, author_name="")
+        )
+        db.session.commit()
+    staff.login(client)
+    page = client.get(f"/admin/fraud/bans?comment={comment_id}&lang=en").get_data(as_text=True)
+    assert "<bdi>Anonymous</bdi>" in page
+    assert "there is nothing to ban from it" in page
 
 
 def test_a_commenter_banned_from_the_moderation_queue_cannot_comment_again(app, client, staff):
