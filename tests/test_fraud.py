@@ -4,9 +4,10 @@ lists and trending alerts, as signers and moderators see them."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from petition.audit.models import AuditEntry
+from petition.comments.models import Comment
 from petition.core.network import hash_ip
 from petition.core.time import utcnow
 from petition.counting import service as counting
@@ -15,7 +16,7 @@ from petition.fraud import service as fraud
 from petition.fraud.models import TrendAlert
 from petition.petitions.models import Petition
 from petition.signing.models import Signature
-from tests.commenting import Reader
+from tests.commenting import Reader, latest_comment
 from tests.fraud_helpers import flood
 from tests.helpers import GOOD, form_tokens
 
@@ -126,6 +127,19 @@ def test_a_blocked_network_flags_its_signatures(app, client, staff):
     assert _flag_of(app, "voisin@example.org") is None
 
 
+@pytest.mark.parametrize("network", ["0.0.0.0/0", "10.0.0.0/7", "::/0", "2001:db8::/18"])
+def test_a_block_list_network_wider_than_a_provider_is_refused(app, client, staff, network):
+    staff.login(client, role="admin")
+    page = client.get("/admin/fraud/blocklists").get_data(as_text=True)
+    response = client.post("/admin/fraud/blocklists/networks", data={"network": network, **form_tokens(page)})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Réseau trop large" in html
+    assert f'value="{network}"' in html
+    assert _sign_from(app, "203.0.113.9", "partout@example.org") == 303
+    assert _flag_of(app, "partout@example.org") is None
+
+
 def test_block_lists_are_for_admins(client, staff):
     staff.login(client)
     assert client.get("/admin/fraud/blocklists").status_code == 403
@@ -148,6 +162,21 @@ def test_a_wrong_ban_is_shown_again_with_a_message(client, staff, value, message
     html = response.get_data(as_text=True)
     assert message in html
     assert f'value="{value}"' in html
+
+
+def test_banning_from_a_comment_that_kept_no_address_nor_network_says_so(app, client, staff):
+    reader = Reader(app, ip="192.0.2.81")
+    assert reader.comment(text="Un avis dont l'auteur a tout effacé.").status_code == 303
+    comment_id = latest_comment(app).id
+    with app.app_context():
+        db.session.execute(
+            update(Comment).where(Comment.id == comment_id).values(ip_hash=None, author_name="")
+        )
+        db.session.commit()
+    staff.login(client)
+    page = client.get(f"/admin/fraud/bans?comment={comment_id}&lang=en").get_data(as_text=True)
+    assert "<bdi>Anonymous</bdi>" in page
+    assert "there is nothing to ban from it" in page
 
 
 def test_a_commenter_banned_from_the_moderation_queue_cannot_comment_again(app, client, staff):
@@ -333,6 +362,29 @@ def test_the_fraud_pages_speak_each_language(client, staff, lang):
         response = client.get(f"{path}?lang={lang}")
         assert response.status_code == 200
         assert words[lang] in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "validate", "undo", "looked_up"),
+    [
+        ("en", ">Validate</button>", ">Undo</button>", "</bdi>: blocked</p>"),
+        ("ar", ">قبول</button>", ">تراجع</button>", "</bdi>: محظور</p>"),
+        ("fr", ">Valider</button>", ">Annuler</button>", "</bdi>\u00a0: bloqué</p>"),
+    ],
+)
+def test_the_fraud_buttons_say_what_they_do_in_each_language(
+    app, client, staff, lang, validate, undo, looked_up
+):
+    flood(app, 3, flag="rate")
+    staff.login(client, role="admin")
+    queue = client.get(f"/admin/fraud?lang={lang}").get_data(as_text=True)
+    assert validate in queue
+    page = client.get("/admin/fraud/bulk").get_data(as_text=True)
+    criteria = {"petition": str(_kleema_id(app)), "network": "203.0.113.0/24", "reason": "robots"}
+    client.post("/admin/fraud/bulk", data={**criteria, "apply": "yes", **form_tokens(page)})
+    assert undo in client.get(f"/admin/fraud/bulk?lang={lang}").get_data(as_text=True)
+    lookup = client.get(f"/admin/fraud/blocklists?lang={lang}&q=mailinator.com").get_data(as_text=True)
+    assert looked_up in lookup
 
 
 def test_a_ban_on_an_address_is_part_of_its_data_and_erased_with_it(app, staff):

@@ -235,6 +235,15 @@ def test_comments_are_kept_or_deleted_as_chosen(app, client, signer, choice, sta
         assert personal_needles_in_database([ADDRESS]) == []
 
 
+def test_the_name_a_comment_was_written_under_is_not_called_a_last_name(app, client, signer):
+    reader = Reader(app)
+    assert reader.comment(email=ADDRESS, name=COMMENTER_NAME, text="Salam, je transfère.").status_code == 303
+    ask_link(client, ADDRESS, lang="en")
+    html = client.get(my_data_path(signer, ADDRESS)).get_data(as_text=True)
+    assert f"<dt>Name you gave</dt><dd><bdi>{COMMENTER_NAME}</bdi></dd>" in html
+    assert "<dt>Last name</dt>" not in html
+
+
 def test_erasing_needs_the_box_ticked_and_says_so(app, client, signer):
     signer.sign_and_confirm(email=ADDRESS, first_name=FIRST)
     ask_link(client, ADDRESS, lang="en")

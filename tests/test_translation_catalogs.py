@@ -147,12 +147,19 @@ def test_catalog_is_complete_and_sound(extracted, locale):
 def test_compiled_catalog_matches_its_source(locale):
     catalog = read_catalog(locale)
     with open(CATALOGS / locale / "LC_MESSAGES" / "messages.mo", "rb") as mo:
-        compiled = read_mo(mo)
+        # read_mo gives a message's context as bytes
+        compiled = {
+            (
+                as_tuple(built.id),
+                built.context.decode() if isinstance(built.context, bytes) else built.context,
+            ): built
+            for built in read_mo(mo)
+        }
     stale = []
     for message in catalog:
         if not message.id or message.fuzzy or not message.string:
             continue
-        built = compiled.get(message.id)
+        built = compiled.get((as_tuple(message.id), message.context))
         if built is None or as_tuple(built.string) != as_tuple(message.string):
             stale.append(message.id)
     assert not stale, (

@@ -680,12 +680,21 @@ def networks() -> list[BlockedNetwork]:
     return list(db.session.scalars(select(BlockedNetwork).order_by(BlockedNetwork.network)))
 
 
+BLOCKED_NETWORK_WIDEST = {4: 8, 6: 19}
+
+
 def block_network(text: str, note: str, actor: User) -> str:
     """Add a network to the block list (a write transaction); returns it as stored."""
     try:
-        network = str(ipaddress.ip_network(text.strip(), strict=False))
+        parsed = ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
         raise Refused(_l("Écrivez un réseau comme 203.0.113.0/24 ou 2001:db8:1::/48."), "network") from None
+    # A typo such as 0.0.0.0/0 would set every signature aside: no wider than one /8 of IPv4
+    # or the largest IPv6 block a registry hands a provider (/19).
+    widest = BLOCKED_NETWORK_WIDEST[parsed.version]
+    if parsed.prefixlen < widest:
+        raise Refused(_l("Réseau trop large : au plus /%(widest)s.", widest=widest), "network")
+    network = str(parsed)
     with write_transaction():
         db.session.execute(
             insert_missing(

@@ -32,7 +32,7 @@ FIELDS = {
     "link": _l("Lien"),
     "confirmed_signatures_through_it": _l("Signatures comptées venues par ce lien"),
     "id": _l("Numéro"),
-    "name": _l("Nom"),
+    "name": _l("Nom indiqué"),
     "text": _l("Texte"),
     "notification_address": _l("Adresse pour les réponses"),
     "reply_notifications": _l("Avis de réponse"),
