@@ -2,6 +2,7 @@
 lists and trending alerts, as signers and moderators see them."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import select, update
@@ -253,6 +254,11 @@ def test_a_flood_of_500_from_one_slash_24_is_previewed_invalidated_and_undone(ap
     assert signer.count() == 501
     staff.login(client)
     page = client.get("/admin/fraud/bulk").get_data(as_text=True)
+    # The reason is published with each event of the public log: the form says so before it is typed.
+    assert (
+        "Elle est publiée dans le registre public du comptage\u00a0: n'y écrivez ni nom ni adresse."
+        in unescape(page)
+    )
     criteria = {"petition": str(_kleema_id(app)), "network": "203.0.113.0/24", "reason": "afflux de robots"}
     preview = client.post("/admin/fraud/bulk", data={**criteria, "apply": "no", **form_tokens(page)})
     html = preview.get_data(as_text=True)

@@ -9,9 +9,10 @@ from petition.core.text import collapse_spaces
 DATE_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
-def _reason_field(label):
+def _reason_field(label, description=""):
     return StringField(
         label,
+        description=description,
         filters=[collapse_spaces],
         validators=[
             DataRequired(_l("Donnez la raison : elle est gardée dans le journal.")),
@@ -54,7 +55,11 @@ class BulkForm(FlaskForm):
         validators=[Optional()],
     )
     until = DateTimeLocalField(_l("Signées avant (UTC)"), format=DATE_FORMATS, validators=[Optional()])
-    reason = _reason_field(_l("Raison de l'invalidation"))
+    reason = _reason_field(
+        _l("Raison de l'invalidation"),
+        # The reason goes into the public log of the count (transparency), for anyone to read.
+        _l("Elle est publiée dans le registre public du comptage\u00a0: n'y écrivez ni nom ni adresse."),
+    )
 
 
 BAN_DAYS = [
