@@ -116,8 +116,12 @@ def test_a_language_without_its_text_gets_the_french_one(app, signer, staff, smt
     assert '<th scope="row">anglais</th><td>1</td>\n        <td>le français</td>' in page
     admin.send(mailing)
     drain(app)
-    assert smtp_sink.last_to("john@example.org")["Subject"] == TEXTS["fr"][0]
+    john = smtp_sink.last_to("john@example.org")
+    assert john["Subject"] == TEXTS["fr"][0]
     assert smtp_sink.last_to("karim@example.org")["Subject"] == TEXTS["ar"][0]
+    # The whole mail is then French, and says so: a screen reader reads it with a French voice.
+    assert john["Content-Language"] == "fr"
+    assert '<html lang="fr"' in john.get_body(("html",)).get_content()
 
 
 def test_withdrawn_unconfirmed_flagged_unsubscribed_and_uninterested_signers_get_nothing(

@@ -36,6 +36,12 @@ class Mailing(db.Model):
         back_populates="mailing", cascade="all, delete-orphan", order_by="MailingText.locale"
     )
 
+    def language_for(self, locale: str) -> str:
+        """The language a reader of `locale` gets the whole mail in: theirs if the mailing has a
+        text in it, else French, so that the greeting, the footer and the text agree and the
+        mail is marked with the language it is written in."""
+        return self.text_in(locale).locale
+
     def text_in(self, locale: str) -> "MailingText":
         """The text in `locale`, or the French one when that language has none."""
         by_locale = {text.locale: text for text in self.texts}

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import case, func, insert, literal, select, update
 
 from petition.audit import service as audit
 from petition.core import personal_data
@@ -124,7 +124,7 @@ def send_test(mailing: Mailing, address: str, locale: str, actor=None) -> None:
             MAILING,
             recipient=address,
             recipient_key=canonical_email(address),
-            locale=locale,
+            locale=mailing.language_for(locale),
             mailing=mailing.id,
             test=True,
         )
@@ -145,7 +145,10 @@ def start(mailing: Mailing, actor=None) -> int:
         ).rowcount
         if not started:
             return 0
-        chosen = select(literal(mailing.id), Signature.id, Signature.locale).where(
+        # Each reader gets the mail in their language when it has a text, else all in French.
+        written = [text.locale for text in mailing.texts]
+        language = case((Signature.locale.in_(written), Signature.locale), else_=literal("fr"))
+        chosen = select(literal(mailing.id), Signature.id, language).where(
             recipients_condition(mailing.petition_id)
         )
         db.session.execute(
@@ -333,7 +336,9 @@ def _context(mailing: Mailing, locale: str, first_name, unsubscribe, test: bool)
 def preview(mailing: Mailing, locale: str) -> mail.Written:
     """The mail as a signer reading `locale` would get it (written, not queued)."""
     return mail.compose(
-        OutboxMail(kind=MAILING, locale=locale, params={"mailing": mailing.id, "preview": True})
+        OutboxMail(
+            kind=MAILING, locale=mailing.language_for(locale), params={"mailing": mailing.id, "preview": True}
+        )
     )
 
 
