@@ -316,7 +316,7 @@ def test_the_compose_page_says_the_greeting_is_written_for_the_admin(app, staff,
     # Each mail starts with "Bonjour <first name>,": an admin who writes "Bonjour," too sends two.
     admin = Admin(app, staff)
     admin.client.get(f"/admin/?lang={lang}")
-    hint = "Chaque message commence par « Bonjour » et le prénom du signataire : ne l'écrivez pas."
+    hint = "Chaque message commence par «\u00a0Bonjour\u00a0» et le prénom du signataire\u00a0: ne l'écrivez pas."
     assert said(app, lang, hint) in unescape(admin.page("/admin/mailings/new"))
     mailing = admin.draft(languages=("fr",))
     assert said(app, lang, hint) in unescape(admin.page(f"/admin/mailings/{mailing}/edit"))
