@@ -45,9 +45,17 @@ def parse_page(raw: str | None) -> int | None:
     return parse_id(raw, PAGE_MAX)
 
 
-def id_rule(name: str) -> str:
-    """The URL rule of an id argument: an integer that fits the column, else the route is a 404."""
-    return f"<int(max={BIG_ID_MAX}):{name}>"
+def max_id(model) -> int:
+    """The largest id `model`'s primary key holds: BIG_ID_MAX for a BigId key, INT_ID_MAX for an
+    Integer one (32 bits on PostgreSQL, where a larger number overflows in the query)."""
+    (column,) = model.__table__.primary_key.columns
+    return BIG_ID_MAX if isinstance(column.type, BigInteger) else INT_ID_MAX
+
+
+def id_rule(name: str, model) -> str:
+    """The URL rule of an id argument naming a row of `model`: an integer that fits its key
+    (`max_id`), else the route is a 404 rather than an overflow."""
+    return f"<int(max={max_id(model)}):{name}>"
 
 
 def text_enum(values: type[enum.Enum], length: int = 16) -> Enum:

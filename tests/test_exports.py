@@ -73,7 +73,9 @@ def read_csv(response) -> list[list[str]]:
 
 def audit_entries(app, action: str) -> list[AuditEntry]:
     with app.app_context():
-        found = db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+        found = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        ).all()
         db.session.expunge_all()
         return found
 

@@ -353,7 +353,9 @@ def test_every_step_is_in_the_audit_log(app, staff, signer):
     admin.send(mailing)
     with app.app_context():
         entries = db.session.execute(
-            select(AuditEntry.action, AuditEntry.after).where(AuditEntry.target_type == "mailing")
+            select(AuditEntry.action, AuditEntry.after)
+            .where(AuditEntry.target_type == "mailing")
+            .order_by(AuditEntry.id)
         ).all()
     assert [action for action, _ in entries] == ["mailing.create", "mailing.test", "mailing.send"]
     assert entries[2][1] == {"recipients": 1}

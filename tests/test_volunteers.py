@@ -70,7 +70,9 @@ def press(client, path):
 
 def audit(app, action: str) -> list[AuditEntry]:
     with app.app_context():
-        found = db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+        found = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        ).all()
         db.session.expunge_all()
         return found
 

@@ -17,7 +17,7 @@ from petition.security import private_page
 
 bp = Blueprint("comments", __name__)
 bp.add_app_template_filter(labels.author, "author")
-COMMENT_ID = id_rule("comment_id")
+COMMENT_ID = id_rule("comment_id", Comment)
 
 
 def _comment_limit() -> str:

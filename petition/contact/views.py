@@ -7,6 +7,7 @@ from flask_login import current_user
 from petition.accounts.access import role_required
 from petition.contact import service
 from petition.contact.forms import ContactForm
+from petition.contact.models import ContactMessage
 from petition.core.network import form_taken
 from petition.database import id_rule, parse_page
 from petition.extensions import csrf, limiter
@@ -72,7 +73,7 @@ def admin_inbox():
     return render_template("contact/inbox.html", messages=service.inbox(page))
 
 
-@bp.get(f"/admin/contact/{id_rule('message_id')}")
+@bp.get(f"/admin/contact/{id_rule('message_id', ContactMessage)}")
 @role_required("admin")
 def admin_message(message_id: int):
     message = service.open_message(message_id, current_user.id) or abort(404)

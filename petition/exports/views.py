@@ -8,6 +8,7 @@ from petition.core.time import utcnow
 from petition.database import id_rule
 from petition.exports import service
 from petition.exports.forms import CsvExportForm, DossierForm
+from petition.exports.models import Dossier
 from petition.extensions import csrf
 from petition.petitions import service as petitions
 
@@ -100,7 +101,7 @@ def ask_dossier():
     )
 
 
-@bp.get(f"/dossiers/{id_rule('dossier_id')}")
+@bp.get(f"/dossiers/{id_rule('dossier_id', Dossier)}")
 @role_required("admin")
 def download_dossier(dossier_id: int):
     """A built dossier; each download is written to the audit log."""

@@ -13,10 +13,11 @@ from flask_wtf import FlaskForm
 from petition.accounts.access import role_required
 from petition.comments.models import Comment
 from petition.core.forms import session_expired
-from petition.database import parse_id, parse_page
+from petition.database import id_rule, parse_id, parse_page
 from petition.extensions import csrf, db
 from petition.fraud import service
 from petition.fraud.forms import INVALID_REASONS, BanForm, BulkForm, DomainForm, NetworkForm
+from petition.fraud.models import Ban, BlockedNetwork, BulkInvalidation
 from petition.petitions import service as petitions
 
 bp = Blueprint("fraud", __name__, url_prefix="/admin/fraud")
@@ -156,7 +157,7 @@ def bulk():
     )
 
 
-@bp.post("/bulk/<int:bulk_id>/undo")
+@bp.post(f"/bulk/{id_rule('bulk_id', BulkInvalidation)}/undo")
 @role_required("moderator")
 def undo(bulk_id: int):
     recounted = service.undo_bulk(bulk_id, _actor())
@@ -219,7 +220,7 @@ def bans():
     )
 
 
-@bp.post("/bans/<int:ban_id>/lift")
+@bp.post(f"/bans/{id_rule('ban_id', Ban)}/lift")
 @role_required("moderator")
 def lift(ban_id: int):
     if service.lift_ban(ban_id, _actor()):
@@ -289,7 +290,7 @@ def add_network():
     return _render_lists(network_form=form, status=400 if session_expired(form) else 422)
 
 
-@bp.post("/blocklists/networks/<int:network_id>/remove")
+@bp.post(f"/blocklists/networks/{id_rule('network_id', BlockedNetwork)}/remove")
 @role_required("admin")
 def remove_network(network_id: int):
     service.unblock_network(network_id, _actor())

@@ -10,7 +10,7 @@ from petition.accounts.access import role_required
 from petition.database import id_rule
 from petition.mailings import service
 from petition.mailings.forms import MailingForm, SendForm, TestForm, language_names
-from petition.mailings.models import MailingStatus
+from petition.mailings.models import Mailing, MailingStatus
 from petition.petitions import service as petitions
 
 bp = Blueprint("mailings", __name__)
@@ -65,7 +65,7 @@ def new():
     return _editor(form, None)
 
 
-@bp.route(f"/admin/mailings/{id_rule('mailing_id')}/edit", methods=["GET", "POST"])
+@bp.route(f"/admin/mailings/{id_rule('mailing_id', Mailing)}/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit(mailing_id: int):
     mailing = _mailing_or_404(mailing_id)
@@ -107,13 +107,13 @@ def _page(mailing, test_form=None, send_form=None, status: int = 200):
     )
 
 
-@bp.get(f"/admin/mailings/{id_rule('mailing_id')}")
+@bp.get(f"/admin/mailings/{id_rule('mailing_id', Mailing)}")
 @role_required("admin")
 def show(mailing_id: int):
     return _page(_mailing_or_404(mailing_id))
 
 
-@bp.post(f"/admin/mailings/{id_rule('mailing_id')}/test")
+@bp.post(f"/admin/mailings/{id_rule('mailing_id', Mailing)}/test")
 @role_required("admin")
 def test(mailing_id: int):
     mailing = _mailing_or_404(mailing_id)
@@ -125,7 +125,7 @@ def test(mailing_id: int):
     return redirect(url_for("mailings.show", mailing_id=mailing.id), code=303)
 
 
-@bp.post(f"/admin/mailings/{id_rule('mailing_id')}/send")
+@bp.post(f"/admin/mailings/{id_rule('mailing_id', Mailing)}/send")
 @role_required("admin")
 def send(mailing_id: int):
     mailing = _mailing_or_404(mailing_id)

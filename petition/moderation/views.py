@@ -141,7 +141,7 @@ def act():
 
 
 # The forms with typed text check their own CSRF token: an expired one shows the text again.
-@bp.route(f"/comments/{id_rule('comment_id')}/reply", methods=["GET", "POST"])
+@bp.route(f"/comments/{id_rule('comment_id', Comment)}/reply", methods=["GET", "POST"])
 @csrf.exempt
 @role_required("moderator")
 def reply(comment_id: int):

@@ -320,7 +320,11 @@ def slug_taken(slug: str, petition_id: int | None = None) -> bool:
 
 
 def renamed_to(slug: str) -> str | None:
-    """The current address of a petition renamed away from `slug`, or None."""
+    """The current address of a petition renamed away from `slug`, or None. Anything that could
+    not be an address (a NUL byte, which PostgreSQL refuses in text, capitals, 300 characters…)
+    is None without a query: it is asked for every page that gave a 404."""
+    if len(slug) > SLUG_MAX or not SLUG.fullmatch(slug):
+        return None
     return db.session.scalar(
         select(Petition.slug)
         .join(PetitionSlug, PetitionSlug.petition_id == Petition.id)

@@ -9,14 +9,15 @@ from petition import i18n
 from petition.accounts.access import role_required
 from petition.core.forms import session_expired
 from petition.counting import service as counting
-from petition.database import INT_ID_MAX
+from petition.database import id_rule
 from petition.extensions import csrf
 from petition.petitions import service
 from petition.petitions.forms import PetitionForm, StateForm, TranslationForm
+from petition.petitions.models import Petition
 
 bp = Blueprint("petitions_admin", __name__, url_prefix="/admin/petitions")
 
-PETITION_ID = f"<int(max={INT_ID_MAX}):petition_id>"
+PETITION_ID = id_rule("petition_id", Petition)
 
 
 def _words(items) -> str:

@@ -14,6 +14,7 @@ from petition.petitions import service as petitions
 from petition.security import private_page
 from petition.updates import service
 from petition.updates.forms import ActionForm, NewUpdateForm, SettingsForm, TextForm
+from petition.updates.models import Update
 
 bp = Blueprint("updates", __name__)
 
@@ -178,13 +179,13 @@ def _edit_page(update, form: SettingsForm | None = None, status: int = 200):
     )
 
 
-@bp.get(f"/admin/updates/{id_rule('update_id')}")
+@bp.get(f"/admin/updates/{id_rule('update_id', Update)}")
 @role_required("admin")
 def admin_edit(update_id: int):
     return _edit_page(_update(update_id))
 
 
-@bp.post(f"/admin/updates/{id_rule('update_id')}")
+@bp.post(f"/admin/updates/{id_rule('update_id', Update)}")
 @csrf.exempt
 @role_required("admin")
 def admin_save_settings(update_id: int):
@@ -228,7 +229,7 @@ def _text_locale(locale: str) -> str:
     return locale if locale in i18n.LANGUAGES else abort(404)
 
 
-@bp.get(f"/admin/updates/{id_rule('update_id')}/text/<locale>")
+@bp.get(f"/admin/updates/{id_rule('update_id', Update)}/text/<locale>")
 @role_required("admin")
 def admin_text(update_id: int, locale: str):
     update = _update(update_id)
@@ -238,7 +239,7 @@ def admin_text(update_id: int, locale: str):
     return _text_page(update, locale, form)
 
 
-@bp.post(f"/admin/updates/{id_rule('update_id')}/text/<locale>")
+@bp.post(f"/admin/updates/{id_rule('update_id', Update)}/text/<locale>")
 @csrf.exempt
 @role_required("admin")
 def admin_save_text(update_id: int, locale: str):
@@ -262,7 +263,7 @@ def admin_save_text(update_id: int, locale: str):
     return redirect(url_for(".admin_edit", update_id=update.id), code=303)
 
 
-@bp.get(f"/admin/updates/{id_rule('update_id')}/preview")
+@bp.get(f"/admin/updates/{id_rule('update_id', Update)}/preview")
 @role_required("admin")
 @private_page
 def admin_preview(update_id: int):
@@ -271,7 +272,7 @@ def admin_preview(update_id: int):
     return _update_page(service.row_of(update), preview_of=update)
 
 
-@bp.post(f"/admin/updates/{id_rule('update_id')}/publish")
+@bp.post(f"/admin/updates/{id_rule('update_id', Update)}/publish")
 @role_required("admin")
 def admin_publish(update_id: int):
     update = _update(update_id)
@@ -280,7 +281,7 @@ def admin_publish(update_id: int):
     return redirect(url_for(".admin_edit", update_id=update.id), code=303)
 
 
-@bp.post(f"/admin/updates/{id_rule('update_id')}/unpublish")
+@bp.post(f"/admin/updates/{id_rule('update_id', Update)}/unpublish")
 @role_required("admin")
 def admin_unpublish(update_id: int):
     update = _update(update_id)

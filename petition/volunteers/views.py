@@ -23,6 +23,7 @@ from petition.extensions import csrf, limiter
 from petition.security import private_page
 from petition.volunteers import service
 from petition.volunteers.forms import HELP_LABELS, ExportForm, VolunteerForm
+from petition.volunteers.models import Volunteer
 
 bp = Blueprint("volunteers", __name__)
 
@@ -129,7 +130,7 @@ def admin_list():
     )
 
 
-@bp.post(f"/admin/volunteers/{id_rule('volunteer_id')}/contacted")
+@bp.post(f"/admin/volunteers/{id_rule('volunteer_id', Volunteer)}/contacted")
 @role_required("admin")
 def mark_contacted(volunteer_id: int):
     contacted = request.form.get("contacted") == "1"
