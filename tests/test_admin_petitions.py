@@ -488,3 +488,23 @@ def test_the_preview_card_is_drawn_again_at_a_milestone_set_by_an_admin(app):
         assert sharing.card_version(petition, 3) != before
         assert sharing.card_version(petition, 4) == sharing.card_version(petition, 3)
         db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/mailings/new", "/admin/exports", "/admin/updates/new", "/admin/fraud/bulk"]
+)
+def test_menus_of_petitions_name_them_in_the_admins_language(app, staff, path):
+    from html import unescape
+
+    from petition.petitions import service as petitions
+
+    admin = app.test_client()
+    staff.login(admin, "admin")
+    with app.app_context():
+        kleema = petitions.by_slug("kleema")
+        arabic, french = petitions.title_in(kleema, "ar"), kleema.title
+        db.session.remove()
+    assert arabic != french
+    page = unescape(admin.get(f"{path}?lang=ar").get_data(as_text=True))
+    menu = page[page.index("<select") : page.index("</select>")]
+    assert arabic in menu and french not in menu

@@ -200,7 +200,14 @@ def test_a_commenter_banned_from_the_moderation_queue_cannot_comment_again(app, 
         "days": "0",
         "reason": "insultes",
     }
-    assert client.post("/admin/fraud/bans", data={**data, **tokens}).status_code == 303
+    # Sent back for a missing reason, the form still shows the comment it started from.
+    action = page.split('<form method="post" action="/admin/fraud/bans')[1].split('"')[0]
+    action = "/admin/fraud/bans" + action.replace("&amp;", "&")
+    assert action == link
+    again = client.post(action, data={**data, "reason": "", **tokens})
+    assert again.status_code == 422
+    assert "Wana ne reviendra jamais, signez ailleurs" in again.get_data(as_text=True)
+    assert client.post(action, data={**data, **tokens}).status_code == 303
     refused = reader.comment(text="Encore moi")
     assert refused.status_code == 403
     assert "Les commentaires vous sont fermés" in refused.get_data(as_text=True)

@@ -1,3 +1,4 @@
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
@@ -5,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from petition.core.forms import multiline_text, no_forbidden_characters, visible_text
+from petition.petitions.service import title_in
 
 REASON_MAX = 500
 
@@ -36,7 +38,8 @@ class _ExportForm(FlaskForm):
     """Which petition, and why; the choices are the petitions, set by the view."""
 
     def set_petitions(self, petitions) -> None:
-        self.petition.choices = [SelectChoice(p.slug, p.title) for p in petitions]
+        locale = str(get_locale())
+        self.petition.choices = [SelectChoice(p.slug, title_in(p, locale)) for p in petitions]
 
 
 class CsvExportForm(_ExportForm):

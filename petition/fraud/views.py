@@ -4,9 +4,9 @@ bulk invalidation and its undo (moderators), bans (moderators), block lists (adm
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -105,7 +105,7 @@ def decide():
 
 def _bulk_form() -> BulkForm:
     form = BulkForm()
-    form.petition.choices = [(p.id, p.title) for p in petitions.all_petitions()]
+    form.petition.choices = [(p.id, title) for p, title in petitions.all_titled(str(get_locale()))]
     return form
 
 
@@ -176,9 +176,11 @@ def undo(bulk_id: int):
 
 
 def _ban_form_from_comment(form: BanForm) -> Comment | None:
+    """The comment the ban starts from (`?comment=`, kept in the form's address so that a form
+    sent back with an error still shows it); on the first GET it fills the form."""
     comment_id = parse_id(request.args.get("comment"))
     comment = db.session.get(Comment, comment_id) if comment_id else None
-    if comment is not None and not form.value.data:
+    if comment is not None and request.method == "GET" and not form.value.data:
         if comment.email_canonical:
             form.kind.data, form.value.data = "email", comment.email_canonical
         elif comment.ip_hash:
@@ -191,7 +193,7 @@ def _ban_form_from_comment(form: BanForm) -> Comment | None:
 @role_required("moderator")
 def bans():
     form = BanForm()
-    comment = _ban_form_from_comment(form) if request.method == "GET" else None
+    comment = _ban_form_from_comment(form)
     status = 200
     if request.method == "POST":
         if form.validate():

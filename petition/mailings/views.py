@@ -22,7 +22,7 @@ def _mailing_or_404(mailing_id: int):
 
 def _with_petitions(form: MailingForm) -> MailingForm:
     form.petition.choices = [
-        SelectChoice(petition.id, petition.title) for petition in petitions.all_petitions()
+        SelectChoice(petition.id, title) for petition, title in petitions.all_titled(str(get_locale()))
     ]
     return form
 

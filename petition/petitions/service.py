@@ -40,6 +40,12 @@ def featured() -> Petition | None:
     )
 
 
+def all_titled(locale: str) -> list[tuple[Petition, str]]:
+    """Every petition, in `all_petitions`' order, with its title in `locale` (French where it is
+    not translated): what a menu of petitions shows in the back office."""
+    return [(petition, title_in(petition, locale)) for petition in all_petitions()]
+
+
 def all_petitions() -> list[Petition]:
     return list(
         db.session.scalars(

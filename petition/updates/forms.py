@@ -1,3 +1,4 @@
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
@@ -5,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from petition.core.forms import GuardedForm, multiline_text, no_forbidden_characters, visible_text
 from petition.i18n import direction
+from petition.petitions.service import title_in
 from petition.updates.service import BODY_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX, valid_slug
 
 
@@ -103,7 +105,8 @@ class SettingsForm(_AdminForm):
     )
 
     def set_petitions(self, petitions, everyone_label) -> None:
-        self.petition.choices = [("", everyone_label), *((str(p.id), p.title) for p in petitions)]
+        locale = str(get_locale())
+        self.petition.choices = [("", everyone_label), *((str(p.id), title_in(p, locale)) for p in petitions)]
 
     @property
     def petition_id(self) -> int | None:
