@@ -410,14 +410,8 @@ def test_a_renamed_kleema_petition_is_not_seeded_again_at_the_next_start(app, st
 def test_the_editor_and_a_closed_petition_are_valid_html(app, staff, client, tmp_path):
     """The Nu HTML checker (as in test_valid_html) on the back-office pages of this part, with
     errors shown, and on a closed petition's page, in each language."""
-    import json
-    import shutil
-    import subprocess
+    from tests.test_valid_html import vnu_errors
 
-    from tests.test_valid_html import VNU
-
-    java = shutil.which("java")
-    assert java, "the Nu HTML checker needs Java: apt-get install default-jre-headless"
     admin = Admin(app, staff)
     kleema = petition_id(app, "kleema")
     page = admin.client.get(f"/admin/petitions/{kleema}").get_data(as_text=True)
@@ -439,27 +433,7 @@ def test_the_editor_and_a_closed_petition_are_valid_html(app, staff, client, tmp
         for name, response in pages.items():
             assert response.mimetype == "text/html", name
             (tmp_path / f"{lang}-{name}.html").write_bytes(response.data)
-    run = subprocess.run(
-        [
-            java,
-            "-Xss4m",
-            "-jar",
-            str(VNU),
-            "--errors-only",
-            "--format",
-            "json",
-            "--skip-non-html",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    messages = json.loads(run.stderr or run.stdout)["messages"]
-    errors = [
-        f"{m.get('url', '').rsplit('/', 1)[-1]}: {m['message']}" for m in messages if m["type"] != "info"
-    ]
+    errors = vnu_errors(tmp_path)
     assert not errors, "\n".join(errors)
 
 

@@ -70,6 +70,36 @@ def _save_pages(app, signer, client, runner, folder: Path) -> int:
     return saved
 
 
+def vnu_errors(folder: Path) -> list[str]:
+    """What the Nu HTML checker finds wrong in the HTML files of `folder`, one line each
+    ("file:line: message [extract]"); empty when every page is valid."""
+    java = shutil.which("java")
+    assert java, "the Nu HTML checker needs Java: apt-get install default-jre-headless"
+    run = subprocess.run(
+        [
+            java,
+            "-Xss4m",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            "--skip-non-html",
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']} [{m.get('extract', '').strip()}]"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
+
+
 def heading_jumps(page_html: str) -> list[str]:
     """Headings that skip a level on the way down (an h3 right after an h1), which vnu lets pass."""
     jumps, previous = [], 0
@@ -81,33 +111,9 @@ def heading_jumps(page_html: str) -> list[str]:
 
 
 def test_every_public_page_is_valid_html(app, signer, client, runner, tmp_path):
-    java = shutil.which("java")
-    assert java, "the Nu HTML checker needs Java: apt-get install default-jre-headless"
     saved = _save_pages(app, signer, client, runner, tmp_path)
     assert saved >= 3 * (len(PUBLIC) + len(BAD_TOKENS) + 5)
-    run = subprocess.run(
-        [
-            java,
-            "-Xss4m",
-            "-jar",
-            str(VNU),
-            "--errors-only",
-            "--format",
-            "json",
-            "--skip-non-html",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    messages = json.loads(run.stderr or run.stdout)["messages"]
-    errors = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']} [{m.get('extract', '').strip()}]"
-        for m in messages
-        if m["type"] in ("error", "non-document-error")
-    ]
+    errors = vnu_errors(tmp_path)
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
     jumps = {page.name: heading_jumps(page.read_text()) for page in sorted(tmp_path.glob("*.html"))}
     assert not {name: found for name, found in jumps.items() if found}
